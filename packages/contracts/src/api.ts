@@ -1,0 +1,67 @@
+/** Request and response bodies of the REST API. */
+import { z } from 'zod';
+import {
+  agenticSessionSpecSchema,
+  llmSettingsSchema,
+  sessionRepoSchema,
+} from './agentic-session.ts';
+
+/**
+ * Body of POST /api/projects/:project/agentic-sessions. Compatible with the system the seed
+ * describes: `prompt` is accepted as an alias of `initialPrompt`.
+ */
+export const createSessionRequestSchema = z
+  .strictObject({
+    initialPrompt: z.string().min(1).optional(),
+    prompt: z.string().min(1).optional(),
+    displayName: z.string().max(200).optional(),
+    interactive: z.boolean().optional(),
+    llmSettings: llmSettingsSchema.optional(),
+    timeout: z.number().int().positive().max(7 * 24 * 3600).optional(),
+    inactivityTimeout: z.number().int().positive().optional(),
+    repos: z.array(sessionRepoSchema).max(20).optional(),
+    environmentVariables: z.record(z.string(), z.string()).optional(),
+    parentSessionName: z.string().optional(),
+    agent: z.string().optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    annotations: z.record(z.string(), z.string()).optional(),
+  })
+  .refine((body) => !(body.initialPrompt && body.prompt && body.initialPrompt !== body.prompt), {
+    message: 'give either initialPrompt or prompt, not two different values',
+    path: ['prompt'],
+  });
+export type CreateSessionRequest = z.infer<typeof createSessionRequestSchema>;
+
+export const createSessionResponseSchema = z.object({
+  name: z.string(),
+  uid: z.string(),
+});
+
+/** Body of POST …/agui/run: a follow-up user message (AG-UI RunAgentInput or a plain message). */
+export const runRequestSchema = z.union([
+  z.object({ message: z.string().min(1) }).loose(),
+  z
+    .object({
+      messages: z
+        .array(z.object({ role: z.string(), content: z.unknown() }).loose())
+        .min(1),
+    })
+    .loose(),
+]);
+export type RunRequest = z.infer<typeof runRequestSchema>;
+
+export const runResponseSchema = z.object({
+  threadId: z.string(),
+  runId: z.string(),
+  status: z.literal('accepted'),
+});
+
+/** Every error response has this body. */
+export const errorBodySchema = z.object({
+  error: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+export { agenticSessionSpecSchema };
