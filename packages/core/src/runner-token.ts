@@ -11,6 +11,8 @@ export const runnerClaimsSchema = z.object({
   project: z.string(),
   sessionName: z.string(),
   sessionUid: z.string(),
+  /** The run this token was minted for; a runner of an older run is turned away (fencing). */
+  runNumber: z.number().int().positive(),
   /** Expiry, seconds since the epoch. */
   exp: z.number().int(),
 });

@@ -16,6 +16,8 @@ export interface WorkloadSpec {
   /** Survives across runs of the same session (resume, continuation). */
   workspaceName: string;
   env: Record<string, string>;
+  /** Values that must not appear in a Job spec (cluster mode puts them in a Secret). */
+  secretEnv: Record<string, string>;
   /** Hard limit for the run; the runtime kills the workload when it is exceeded. */
   activeDeadlineSeconds?: number;
   labels?: Record<string, string>;

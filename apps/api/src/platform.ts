@@ -1,0 +1,117 @@
+/**
+ * Composition root of the embedded platform: SQLite store and event log, child-process runners,
+ * the session controller and the HTTP server, all in one process tree.
+ */
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { AgenticSessionKind } from '@ambient/contracts';
+import type { ApiDeps } from '@ambient/api-server';
+import { attachRunnerChannel, createAdminTokenAuthenticator, adminOnlyAuthorizer, createApp } from '@ambient/api-server';
+import { Controller } from '@ambient/controller-kit';
+import { systemClock } from '@ambient/core';
+import { createLogger } from '@ambient/logger';
+import { createSessionReconciler, sessionKey } from '@ambient/reconcilers';
+import {
+  openDatabase,
+  ProcessWorkloadRuntime,
+  SqliteCommandQueue,
+  SqliteEventLog,
+  SqliteResourceStore,
+} from '@ambient/runtime-local';
+import type { EmbeddedConfig } from './config.ts';
+import { createRunnerLauncher, runnerCommand } from './runner-launch.ts';
+
+export interface RunningPlatform {
+  url: string;
+  adminToken: string;
+  close(): Promise<void>;
+}
+
+const WORKLOAD_SUFFIX = /-run-\d+$/;
+
+export async function startEmbeddedPlatform(
+  config: EmbeddedConfig,
+  model: { apiKey?: string; baseUrl?: string },
+): Promise<RunningPlatform> {
+  const logger = createLogger('ambient', { level: config.logLevel });
+  const clock = systemClock;
+  const database = openDatabase(join(config.dataDir, 'ambient.db'));
+  const store = new SqliteResourceStore(database, { clock });
+  const events = new SqliteEventLog(database, { clock });
+  const commands = new SqliteCommandQueue(database);
+  const runtime = new ProcessWorkloadRuntime({
+    baseDir: config.dataDir,
+    command: runnerCommand(),
+    baseEnv: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: process.env['LANG'] ?? 'C.UTF-8' },
+  });
+
+  let controller: Controller | undefined;
+  const onSessionChanged = (namespace: string, name: string): void => controller?.enqueue(sessionKey(namespace, name));
+
+  const apiDeps: ApiDeps = {
+    store, events, commands, runtime, clock, logger,
+    authenticator: createAdminTokenAuthenticator(config.adminToken),
+    authorizer: adminOnlyAuthorizer,
+    runnerTokenSecret: config.runnerTokenSecret,
+    onSessionChanged,
+  };
+  const server = await listen(createApp(apiDeps).fetch, config.port, config.host);
+  const address = server.address() as AddressInfo;
+  const url = `http://${config.host}:${address.port}`;
+  const channel = attachRunnerChannel(server, apiDeps);
+
+  controller = new Controller({
+    name: 'agentic-session',
+    workers: 4,
+    logger,
+    reconcile: createSessionReconciler({
+      store, runtime, events, clock,
+      launchRunner: createRunnerLauncher({
+        serverUrl: config.publicUrl ?? url,
+        runnerTokenSecret: config.runnerTokenSecret,
+        anthropicApiKey: model.apiKey,
+        anthropicBaseUrl: model.baseUrl,
+        claudeMaxRetries: config.claudeMaxRetries,
+        clock,
+      }),
+      projectDefaults: async () => ({
+        timeoutSeconds: config.defaultTimeoutSeconds,
+        inactivityTimeoutSeconds: config.defaultInactivityTimeoutSeconds,
+      }),
+    }),
+  });
+  const unwatchStore = store.watch(AgenticSessionKind, {}, (event) =>
+    onSessionChanged(event.object.metadata.namespace ?? '', event.object.metadata.name),
+  );
+  const unwatchRuntime = runtime.watch((namespace, workload) =>
+    onSessionChanged(namespace, workload.replace(WORKLOAD_SUFFIX, '')),
+  );
+  controller.start();
+  // Level-triggered resync: every session is looked at once at start-up.
+  for (const session of (await store.list(AgenticSessionKind)).items) {
+    onSessionChanged(session.metadata.namespace ?? '', session.metadata.name);
+  }
+
+  return {
+    url,
+    adminToken: config.adminToken,
+    async close() {
+      unwatchStore();
+      unwatchRuntime();
+      await controller?.stop();
+      channel.close();
+      await runtime.shutdown();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      database.close();
+    },
+  };
+}
+
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolve(server as Server)) as Server;
+    server.once('error', reject);
+  });
+}

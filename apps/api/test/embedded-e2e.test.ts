@@ -1,0 +1,119 @@
+/**
+ * End to end, with real parts: the platform process (as `npm start` runs it), SQLite, the runner
+ * child process, the real Claude Code CLI, and the project's fake model API. A session writes a
+ * file and runs a command; we follow its SSE stream to RUN_FINISHED, find the files in the
+ * workspace, see phase Completed, and resume the stream from a Last-Event-ID.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeModel } from '@ambient/fake-model';
+import type { FakeModel } from '@ambient/fake-model';
+import { readSse } from './sse-client.ts';
+import { startPlatformProcess } from './platform-process.ts';
+import type { PlatformProcess } from './platform-process.ts';
+
+interface StreamedEvent {
+  seq: number;
+  type: string;
+  [key: string]: unknown;
+}
+
+describe('embedded platform end to end', () => {
+  let dataDir: string;
+  let model: FakeModel;
+  let platform: PlatformProcess;
+
+  const api = (path: string, init: RequestInit = {}): Promise<Response> =>
+    fetch(`${platform.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${platform.token}`, 'content-type': 'application/json', ...init.headers },
+    });
+
+  async function collectUntil(path: string, headers: Record<string, string>, stop: (event: StreamedEvent) => boolean) {
+    const controller = new AbortController();
+    const response = await api(path, { headers, signal: controller.signal });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const events: StreamedEvent[] = [];
+    for await (const frame of readSse(response)) {
+      const event = JSON.parse(frame.data) as StreamedEvent;
+      expect(frame.id).toBe(String(event.seq));
+      events.push(event);
+      if (stop(event)) break;
+    }
+    controller.abort();
+    return events;
+  }
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'ambient-e2e-'));
+    model = await startFakeModel();
+    platform = await startPlatformProcess({
+      AMBIENT_DATA_DIR: dataDir,
+      ANTHROPIC_API_KEY: 'test-key-not-real',
+      ANTHROPIC_BASE_URL: model.url,
+      AMBIENT_DEMO_MODEL: 'off',
+    });
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    await model?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs a session with Write and Bash through to Completed, and resumes its stream exactly', async () => {
+    expect((await fetch(`${platform.url}/health`)).status).toBe(200);
+    const created = await api('/api/projects', { method: 'POST', body: JSON.stringify({ name: 'team-a' }) });
+    expect(created.status).toBe(201);
+
+    const sessionResponse = await api('/api/projects/team-a/agentic-sessions', {
+      method: 'POST',
+      body: JSON.stringify({
+        prompt: 'WRITE_FILE hello.txt hello from the agent\nRUN_BASH echo bash-ok > bash.txt',
+        interactive: false,
+      }),
+    });
+    expect(sessionResponse.status).toBe(201);
+    const { name, uid } = (await sessionResponse.json()) as { name: string; uid: string };
+    expect(name).toMatch(/^session-[a-z0-9]+$/);
+    expect(uid).toBeTruthy();
+
+    const eventsPath = `/api/projects/team-a/agentic-sessions/${name}/agui/events`;
+    const events = await collectUntil(eventsPath, {}, (event) => event.type === 'RUN_FINISHED' || event.type === 'RUN_ERROR');
+    const types = events.map((event) => event.type);
+    expect(types).toContain('RUN_STARTED');
+    expect(types.at(-1)).toBe('RUN_FINISHED');
+    const toolNames = events.filter((event) => event.type === 'TOOL_CALL_START').map((event) => event.toolCallName);
+    expect(toolNames).toEqual(['Write', 'Bash']);
+    expect(types).toContain('TOOL_CALL_RESULT');
+    expect(types).toContain('TEXT_MESSAGE_CONTENT');
+    expect(events.map((event) => event.seq)).toEqual(events.map((_event, index) => index + 1));
+
+    const workspace = join(dataDir, 'workspaces', 'team-a', name, 'artifacts');
+    expect(readFileSync(join(workspace, 'hello.txt'), 'utf8')).toContain('hello from the agent');
+    expect(readFileSync(join(workspace, 'bash.txt'), 'utf8').trim()).toBe('bash-ok');
+
+    let session: { status?: { phase?: string; result?: { numTurns?: number; isError?: boolean } } } = {};
+    for (let attempt = 0; attempt < 100 && session.status?.phase !== 'Completed'; attempt += 1) {
+      session = (await (await api(`/api/projects/team-a/agentic-sessions/${name}`)).json()) as typeof session;
+      if (session.status?.phase !== 'Completed') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(session.status?.phase).toBe('Completed');
+    expect(session.status?.result?.isError).toBe(false);
+
+    // Everything stored for the session, then a resume from the middle gets exactly the rest.
+    const lastSeq = events.at(-1)!.seq;
+    const all = await collectUntil(eventsPath, {}, (event) => event.seq === lastSeq);
+    expect(all.map((event) => event.seq)).toEqual(events.map((event) => event.seq));
+    const resumeFrom = Math.floor(lastSeq / 2);
+    const resumed = await collectUntil(eventsPath, { 'last-event-id': String(resumeFrom) }, (event) => event.seq >= lastSeq);
+    expect(resumed.map((event) => event.seq)).toEqual(
+      Array.from({ length: lastSeq - resumeFrom }, (_value, index) => resumeFrom + index + 1),
+    );
+    expect(resumed).toEqual(events.slice(resumeFrom));
+    expect(existsSync(join(dataDir, 'ambient.db'))).toBe(true);
+  }, 90_000);
+});

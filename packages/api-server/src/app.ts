@@ -1,0 +1,35 @@
+/** The HTTP application: routes and middleware over the injected ports. */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { PlatformError } from '@ambient/core';
+import type { ApiDeps } from './deps.ts';
+import { MAX_BODY_BYTES } from './deps.ts';
+import type { AppEnv } from './auth.ts';
+import { authenticate } from './auth.ts';
+import { createErrorHandler } from './errors.ts';
+import { projectRoutes } from './routes/projects.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+
+export function createApp(deps: ApiDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(createErrorHandler(deps.logger));
+  app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404));
+
+  app.get('/health', (c) => c.json({ status: 'healthy' }));
+
+  const api = new Hono<AppEnv>();
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new PlatformError('payload_too_large', `the request body exceeds ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  api.use('*', authenticate(deps.authenticator));
+  api.route('/projects', projectRoutes(deps));
+  api.route('/projects/:project/agentic-sessions', sessionRoutes(deps));
+  app.route('/api', api);
+  return app;
+}

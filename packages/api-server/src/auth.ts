@@ -1,0 +1,98 @@
+/**
+ * Authentication and authorisation ports. Embedded mode checks bearer tokens it issued itself;
+ * cluster mode (later) hands the caller's own token to the Kubernetes API server.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createMiddleware } from 'hono/factory';
+import { ForbiddenError, UnauthorizedError } from '@ambient/core';
+import type { ProjectRole } from '@ambient/contracts';
+
+export interface Identity {
+  userId: string;
+  displayName?: string;
+  groups: string[];
+  isAdmin: boolean;
+}
+
+export interface Authenticator {
+  /** Returns who holds the token, or undefined when it is not valid. */
+  authenticate(token: string): Promise<Identity | undefined>;
+}
+
+export type ProjectAction = 'view' | 'edit' | 'admin';
+
+export interface Authorizer {
+  /** The caller's role in the project, or undefined when they have none. */
+  roleIn(identity: Identity, project: string): Promise<ProjectRole | undefined>;
+  canCreateProjects(identity: Identity): Promise<boolean>;
+}
+
+export type AppEnv = { Variables: { identity: Identity; requestId: string } };
+
+const ROLE_RANK: Record<ProjectRole, number> = { view: 1, edit: 2, admin: 3 };
+
+export function roleAllows(role: ProjectRole | undefined, action: ProjectAction): boolean {
+  return role !== undefined && ROLE_RANK[role] >= ROLE_RANK[action];
+}
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match?.[1];
+}
+
+export function authenticate(authenticator: Authenticator) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const token = bearerToken(c.req.header('authorization'));
+    if (!token) throw new UnauthorizedError('missing bearer token (Authorization: Bearer <token>)');
+    const identity = await authenticator.authenticate(token);
+    if (!identity) throw new UnauthorizedError('invalid or expired bearer token');
+    c.set('identity', identity);
+    await next();
+  });
+}
+
+/**
+ * Checks the caller may perform `action` in a project. A caller with no role gets 404, not 403,
+ * so project names do not leak to outsiders.
+ */
+export async function requireProjectRole(
+  authorizer: Authorizer,
+  identity: Identity,
+  project: string,
+  action: ProjectAction,
+  notFound: () => Error,
+): Promise<ProjectRole> {
+  const role = await authorizer.roleIn(identity, project);
+  if (!role) throw notFound();
+  if (!roleAllows(role, action)) {
+    throw new ForbiddenError(`role "${role}" may not ${action} in project "${project}"`);
+  }
+  return role;
+}
+
+/** Compares a presented token with a known one without leaking timing. */
+export function tokensEqual(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** Embedded bootstrap: one admin token. Users and roles arrive with the tenancy work. */
+export function createAdminTokenAuthenticator(adminToken: string): Authenticator {
+  return {
+    async authenticate(token) {
+      return tokensEqual(token, adminToken)
+        ? { userId: 'admin', displayName: 'Administrator', groups: ['ambient-admins'], isAdmin: true }
+        : undefined;
+    },
+  };
+}
+
+export const adminOnlyAuthorizer: Authorizer = {
+  async roleIn(identity) {
+    return identity.isAdmin ? 'admin' : undefined;
+  },
+  async canCreateProjects(identity) {
+    return identity.isAdmin;
+  },
+};

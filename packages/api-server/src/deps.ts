@@ -1,0 +1,24 @@
+/** What the API server needs from the outside world; both modes pass their adapters in here. */
+import type { CommandQueue, Clock, EventLog, ResourceStore, WorkloadRuntime } from '@ambient/core';
+import type { Logger } from '@ambient/logger';
+import type { Authenticator, Authorizer } from './auth.ts';
+
+export interface ApiDeps {
+  store: ResourceStore;
+  events: EventLog;
+  commands: CommandQueue;
+  runtime: WorkloadRuntime;
+  authenticator: Authenticator;
+  authorizer: Authorizer;
+  clock: Clock;
+  logger: Logger;
+  /** HMAC secret for runner tokens (see core/runner-token.ts). */
+  runnerTokenSecret: string;
+  /** Tells the controllers a session needs a look (desired state changed, runner reported). */
+  onSessionChanged(namespace: string, name: string): void;
+  /** Interval of SSE keepalive comments; proxies drop idle connections without them. */
+  keepaliveMs?: number;
+}
+
+export const DEFAULT_KEEPALIVE_MS = 15_000;
+export const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,0 +1,6 @@
+export * from './app.ts';
+export * from './auth.ts';
+export * from './deps.ts';
+export * from './errors.ts';
+export * from './runner-channel.ts';
+export * from './session-service.ts';

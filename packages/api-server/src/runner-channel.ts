@@ -1,0 +1,135 @@
+/**
+ * Server side of the runner channel (contracts/runner-protocol.ts): one WebSocket per runner.
+ *
+ * The runner authenticates with a token scoped to one session run. Events are appended to the
+ * event log (idempotent by producerSeq) and acknowledged only after they are stored; commands are
+ * replayed from the runner's last acknowledged cursor on every (re)connect.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import {
+  AgenticSessionKind,
+  agUiEventSchema,
+  EventType,
+  RUNNER_CHANNEL_PATH,
+  runnerToServerSchema,
+} from '@ambient/contracts';
+import type { RunnerEventEnvelope, ServerToRunner } from '@ambient/contracts';
+import { PlatformError, verifyRunnerToken } from '@ambient/core';
+import type { RunnerClaims } from '@ambient/core';
+import { bearerToken } from './auth.ts';
+import type { ApiDeps } from './deps.ts';
+
+/** Close codes the runner understands. */
+export const CHANNEL_CLOSE = {
+  /** This runner's run is no longer the session's current run: exit, do not reconnect. */
+  superseded: 4409,
+  /** The session is gone. */
+  gone: 4404,
+  /** Protocol violation; reconnecting resyncs from the welcome frame. */
+  resync: 4000,
+} as const;
+
+/** Event types whose arrival may change what the controller writes to status. */
+const STATUS_RELEVANT = new Set<string>([EventType.RUN_STARTED, EventType.RUN_FINISHED, EventType.RUN_ERROR, EventType.CUSTOM]);
+
+export function attachRunnerChannel(server: Server, deps: ApiDeps): { close(): void } {
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== RUNNER_CHANNEL_PATH) return;
+    const token = bearerToken(request.headers.authorization);
+    const claims = token
+      ? verifyRunnerToken(token, deps.runnerTokenSecret, Math.floor(deps.clock.now().getTime() / 1000))
+      : undefined;
+    if (!claims) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"unauthorized","message":"invalid runner token"}');
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => {
+      void serveRunner(ws, claims, deps);
+    });
+  };
+  server.on('upgrade', onUpgrade);
+  return {
+    close() {
+      server.off('upgrade', onUpgrade);
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+    },
+  };
+}
+
+function send(ws: WebSocket, message: ServerToRunner): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+}
+
+async function serveRunner(ws: WebSocket, claims: RunnerClaims, deps: ApiDeps): Promise<void> {
+  const log = deps.logger.child({ project: claims.project, session: claims.sessionName, run: claims.runNumber });
+  const session = await deps.store.get(AgenticSessionKind, claims.project, claims.sessionName);
+  if (!session || session.metadata.uid !== claims.sessionUid) {
+    ws.close(CHANNEL_CLOSE.gone, 'session not found');
+    return;
+  }
+  if ((session.status?.runCount ?? 0) > claims.runNumber) {
+    ws.close(CHANNEL_CLOSE.superseded, 'a newer run of this session exists');
+    return;
+  }
+  const uid = claims.sessionUid;
+  let commandCursorSent = 0;
+  let unsubscribeCommands: (() => void) | undefined;
+
+  const pushCommands = async (): Promise<void> => {
+    const commands = await deps.commands.readAfter(uid, commandCursorSent);
+    for (const { cursor, command } of commands) {
+      send(ws, { type: 'command', cursor, command });
+      commandCursorSent = cursor;
+    }
+  };
+
+  // Messages are handled strictly in order: an ack must never overtake an earlier append.
+  let chain = Promise.resolve();
+  ws.on('message', (data) => {
+    chain = chain.then(() => handleFrame(String(data))).catch((error: unknown) => {
+      log.warn({ err: error }, 'runner_channel.frame_failed');
+      ws.close(CHANNEL_CLOSE.resync, PlatformError.isInstance(error) ? error.message.slice(0, 120) : 'invalid frame');
+    });
+  });
+  ws.on('close', () => unsubscribeCommands?.());
+
+  async function handleFrame(text: string): Promise<void> {
+    const frame = runnerToServerSchema.parse(JSON.parse(text));
+    switch (frame.type) {
+      case 'hello': {
+        const summary = await deps.events.summary(uid);
+        const lastCommandCursor = await deps.commands.lastAcknowledged(uid);
+        commandCursorSent = lastCommandCursor;
+        send(ws, { type: 'welcome', lastProducerSeq: summary.lastProducerSeq, lastCommandCursor });
+        unsubscribeCommands?.();
+        unsubscribeCommands = deps.commands.onPush(uid, () => void pushCommands());
+        await pushCommands();
+        log.info({ runnerId: frame.runnerId }, 'runner_channel.connected');
+        return;
+      }
+      case 'events':
+        return ingest(frame.events);
+      case 'command_ack':
+        await deps.commands.acknowledge(uid, frame.cursor);
+        return;
+    }
+  }
+
+  async function ingest(envelopes: RunnerEventEnvelope[]): Promise<void> {
+    const inputs = envelopes.map((envelope) => ({
+      producerSeq: envelope.producerSeq,
+      event: agUiEventSchema.parse(envelope.event),
+    }));
+    const result = await deps.events.append(uid, inputs);
+    send(ws, { type: 'ack', producerSeq: result.lastProducerSeq });
+    if (result.appended.some((event) => STATUS_RELEVANT.has(event.type))) {
+      deps.onSessionChanged(claims.project, claims.sessionName);
+    }
+  }
+}

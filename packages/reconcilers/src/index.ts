@@ -1,0 +1,2 @@
+export * from './session/decisions.ts';
+export * from './session/manager.ts';

@@ -1,0 +1,279 @@
+/**
+ * Pure decisions of the session controller: given what is observed now (the session, its current
+ * run's workload, the event-log summary and the time), return what should change. No I/O here, so
+ * every branch of the phase machine is table-tested; manager.ts carries the plan out.
+ *
+ * Phase machine (design §4):
+ *   Pending ──start run──► Creating ──runner up──► Running ──exit 0──► Completed
+ *      │                      │                      ├──exit≠0──► Failed
+ *      │                      │                      └──stop/timeout/idle──► Stopping ──gone──► Stopped
+ *      └──desired Stopped──► Stopped        terminal + desired Running ──► Pending (next run)
+ */
+import { EventType, RUNNER_EXIT, SESSION_ANNOTATIONS, TERMINAL_SESSION_PHASES } from '@ambient/contracts';
+import type {
+  AgenticSession,
+  AgenticSessionStatus,
+  AgUiEvent,
+  StoppedReason,
+} from '@ambient/contracts';
+import { setCondition } from '@ambient/core';
+import type { SessionSummary, WorkloadStatus } from '@ambient/core';
+
+export const CONDITION = {
+  ready: 'Ready',
+  workloadCreated: 'WorkloadCreated',
+  runnerStarted: 'RunnerStarted',
+} as const;
+
+/** How often a Running session is looked at even without events (timeouts, idleness). */
+export const RUNNING_POLL_MS = 30_000;
+export const STOPPING_POLL_MS = 1_000;
+export const STOP_GRACE_PERIOD_MS = 10_000;
+
+export interface SessionObservation {
+  session: AgenticSession;
+  /** The workload of the current run (status.runCount), if it exists. */
+  workload: WorkloadStatus | undefined;
+  summary: SessionSummary;
+  now: Date;
+  /** Project defaults, applied when the session does not set its own. */
+  defaults: { timeoutSeconds?: number; inactivityTimeoutSeconds?: number };
+}
+
+export interface SessionPlan {
+  /** Start (ensure) the workload for this run number before writing status. */
+  startRun?: number;
+  /** Ask the current run's workload to end. */
+  stopWorkload?: boolean;
+  status?: AgenticSessionStatus;
+  /** Remove the desired-phase annotation once acted on. */
+  clearDesiredPhase?: boolean;
+  /** Platform events to record in the session's stream (e.g. a RUN_ERROR for a crashed run). */
+  events?: AgUiEvent[];
+  requeueAfterMs?: number;
+}
+
+type Status = AgenticSessionStatus;
+
+export function desiredPhase(session: AgenticSession): string | undefined {
+  return session.metadata.annotations?.[SESSION_ANNOTATIONS.desiredPhase];
+}
+
+export function decideSession(observation: SessionObservation): SessionPlan {
+  const status: Status = observation.session.status ?? { phase: 'Pending' };
+  switch (status.phase) {
+    case 'Pending':
+      return decidePending(observation, status);
+    case 'Creating':
+    case 'Running':
+      return decideActive(observation, status);
+    case 'Stopping':
+      return decideStopping(observation, status);
+    default:
+      return decideTerminal(observation, status);
+  }
+}
+
+function nowIso(observation: SessionObservation): string {
+  return observation.now.toISOString();
+}
+
+function generationOf(observation: SessionObservation): number | undefined {
+  return observation.session.metadata.generation;
+}
+
+function decidePending(observation: SessionObservation, status: Status): SessionPlan {
+  const now = nowIso(observation);
+  if (desiredPhase(observation.session) === 'Stopped') {
+    return {
+      clearDesiredPhase: true,
+      status: finish(observation, status, 'Stopped', 'user', 'StoppedByUser', 'stopped before it started'),
+    };
+  }
+  const runNumber = (status.runCount ?? 0) + 1;
+  const conditions = setCondition(
+    status.conditions,
+    {
+      type: CONDITION.workloadCreated,
+      status: 'True',
+      reason: 'RunnerCreated',
+      message: `runner for run ${runNumber} created`,
+      observedGeneration: generationOf(observation),
+    },
+    now,
+  );
+  return {
+    startRun: runNumber,
+    clearDesiredPhase: desiredPhase(observation.session) !== undefined,
+    status: {
+      ...status,
+      phase: 'Creating',
+      runCount: runNumber,
+      startTime: status.startTime ?? now,
+      completionTime: undefined,
+      stoppedReason: undefined,
+      message: undefined,
+      observedGeneration: generationOf(observation),
+      conditions: setCondition(
+        conditions,
+        { type: CONDITION.ready, status: 'False', reason: 'Creating', message: 'starting the runner' },
+        now,
+      ),
+    },
+    requeueAfterMs: STOPPING_POLL_MS,
+  };
+}
+
+/** Copies what the runner reported (through the event log) into status. */
+function withReportedFacts(status: Status, summary: SessionSummary): Status {
+  return {
+    ...status,
+    sdkSessionId: summary.sdkSessionId ?? status.sdkSessionId,
+    result: summary.lastResult ?? status.result,
+    lastActivityTime: summary.lastEventAt ?? status.lastActivityTime,
+  };
+}
+
+function decideActive(observation: SessionObservation, status: Status): SessionPlan {
+  const { workload, session } = observation;
+  const now = nowIso(observation);
+  const reported = withReportedFacts(status, observation.summary);
+
+  if (desiredPhase(session) === 'Stopped') {
+    return stopping(observation, reported, 'user', 'StopRequested', 'stop requested by a user');
+  }
+  if (!workload) {
+    // The runner vanished (server restart, node loss): start the next run; it resumes the
+    // conversation from sdkSessionId.
+    return decidePending(observation, { ...reported, phase: 'Pending' });
+  }
+  if (workload.phase === 'Succeeded' || workload.phase === 'Failed') {
+    return decideExited(observation, reported, workload);
+  }
+  const timeoutSeconds = session.spec.timeout ?? observation.defaults.timeoutSeconds;
+  const startedAt = workload.startedAt ? Date.parse(workload.startedAt) : undefined;
+  if (timeoutSeconds && startedAt && observation.now.getTime() - startedAt >= timeoutSeconds * 1000) {
+    return stopping(observation, reported, 'timeout', 'Timeout', `run exceeded its timeout of ${timeoutSeconds}s`);
+  }
+  const idleSeconds = session.spec.inactivityTimeout ?? observation.defaults.inactivityTimeoutSeconds;
+  const lastActivity = Date.parse(reported.lastActivityTime ?? workload.startedAt ?? now);
+  if (idleSeconds && observation.now.getTime() - lastActivity >= idleSeconds * 1000) {
+    return stopping(observation, reported, 'inactivity', 'Inactive', `no activity for ${idleSeconds}s`);
+  }
+  if (workload.phase === 'Running' && status.phase === 'Creating') {
+    let conditions = setCondition(
+      reported.conditions,
+      { type: CONDITION.runnerStarted, status: 'True', reason: 'RunnerRunning', message: 'runner process is running' },
+      now,
+    );
+    conditions = setCondition(conditions, { type: CONDITION.ready, status: 'True', reason: 'Running', message: 'session is running' }, now);
+    return { status: { ...reported, phase: 'Running', conditions }, requeueAfterMs: nextPollMs(observation, timeoutSeconds, startedAt) };
+  }
+  return {
+    status: changed(status, reported) ? reported : undefined,
+    requeueAfterMs: nextPollMs(observation, timeoutSeconds, startedAt),
+  };
+}
+
+function nextPollMs(observation: SessionObservation, timeoutSeconds: number | undefined, startedAt: number | undefined): number {
+  if (!timeoutSeconds || !startedAt) return RUNNING_POLL_MS;
+  const remainingMs = startedAt + timeoutSeconds * 1000 - observation.now.getTime();
+  return Math.max(50, Math.min(RUNNING_POLL_MS, remainingMs));
+}
+
+function decideExited(observation: SessionObservation, status: Status, workload: WorkloadStatus): SessionPlan {
+  const exitCode = workload.exitCode;
+  const events = unfinishedRunEvents(observation, workload);
+  if (workload.reason === 'DeadlineExceeded') {
+    return { ...finishPlan(observation, status, 'Stopped', 'timeout', 'Timeout', 'run exceeded its timeout'), events };
+  }
+  if (exitCode === RUNNER_EXIT.success) {
+    return finishPlan(observation, status, 'Completed', undefined, 'Completed', 'the agent finished');
+  }
+  if (exitCode === RUNNER_EXIT.stopped) {
+    return finishPlan(observation, status, 'Stopped', status.stoppedReason ?? 'user', 'Stopped', 'the runner stopped');
+  }
+  if (exitCode === RUNNER_EXIT.prerequisiteFailed) {
+    const message = observation.summary.lastRunError ?? workload.message ?? 'a prerequisite of the session is missing';
+    return { ...finishPlan(observation, status, 'Failed', 'error', 'PrerequisiteFailed', message), events };
+  }
+  const message =
+    observation.summary.lastRunError ??
+    workload.message ??
+    `the runner exited with code ${exitCode ?? 'unknown'}${workload.reason ? ` (${workload.reason})` : ''}`;
+  return { ...finishPlan(observation, status, 'Failed', 'error', 'RunnerFailed', message), events };
+}
+
+/** A run that started but never finished gets a RUN_ERROR, so stream readers are not left waiting. */
+function unfinishedRunEvents(observation: SessionObservation, workload: WorkloadStatus): AgUiEvent[] | undefined {
+  const { runsStarted, runsFinished } = observation.summary;
+  if (runsStarted <= runsFinished) return undefined;
+  return [
+    {
+      type: EventType.RUN_ERROR,
+      message: workload.message ?? `the runner ended (${workload.reason ?? `exit code ${workload.exitCode ?? 'unknown'}`}) before the run finished`,
+      code: workload.reason ?? 'RunnerExited',
+      timestamp: observation.now.getTime(),
+    },
+  ];
+}
+
+function stopping(observation: SessionObservation, status: Status, reason: StoppedReason, conditionReason: string, message: string): SessionPlan {
+  const now = nowIso(observation);
+  return {
+    stopWorkload: true,
+    clearDesiredPhase: desiredPhase(observation.session) !== undefined,
+    status: {
+      ...status,
+      phase: 'Stopping',
+      stoppedReason: reason,
+      message,
+      conditions: setCondition(status.conditions, { type: CONDITION.ready, status: 'False', reason: conditionReason, message }, now),
+    },
+    requeueAfterMs: STOPPING_POLL_MS,
+  };
+}
+
+function decideStopping(observation: SessionObservation, status: Status): SessionPlan {
+  const reported = withReportedFacts(status, observation.summary);
+  const { workload } = observation;
+  if (workload && workload.phase !== 'Succeeded' && workload.phase !== 'Failed') {
+    return { stopWorkload: true, requeueAfterMs: STOPPING_POLL_MS };
+  }
+  const events = workload ? unfinishedRunEvents(observation, workload) : undefined;
+  const reason = reported.stoppedReason ?? 'user';
+  return { ...finishPlan(observation, reported, 'Stopped', reason, 'Stopped', reported.message ?? 'stopped'), events };
+}
+
+function decideTerminal(observation: SessionObservation, status: Status): SessionPlan {
+  if (desiredPhase(observation.session) === 'Running') {
+    return decidePending(observation, { ...status, phase: 'Pending' });
+  }
+  if (desiredPhase(observation.session) === 'Stopped') return { clearDesiredPhase: true };
+  const reported = withReportedFacts(status, observation.summary);
+  return { status: changed(status, reported) ? reported : undefined };
+}
+
+function finish(observation: SessionObservation, status: Status, phase: 'Stopped' | 'Completed' | 'Failed', stoppedReason: StoppedReason | undefined, reason: string, message: string): Status {
+  const now = nowIso(observation);
+  return {
+    ...status,
+    phase,
+    stoppedReason,
+    message,
+    completionTime: now,
+    conditions: setCondition(status.conditions, { type: CONDITION.ready, status: 'False', reason, message }, now),
+  };
+}
+
+function finishPlan(observation: SessionObservation, status: Status, phase: 'Stopped' | 'Completed' | 'Failed', stoppedReason: StoppedReason | undefined, reason: string, message: string): SessionPlan {
+  return { status: finish(observation, status, phase, stoppedReason, reason, message) };
+}
+
+function changed(before: Status, after: Status): boolean {
+  return JSON.stringify(before) !== JSON.stringify(after);
+}
+
+export function isTerminal(status: Status | undefined): boolean {
+  return status !== undefined && TERMINAL_SESSION_PHASES.includes(status.phase);
+}

@@ -1,0 +1,121 @@
+/**
+ * The effectful half of the session controller: observe, ask decisions.ts for a plan, carry it out.
+ * Each step is idempotent (deterministic workload names, resourceVersion preconditions), so a crash
+ * anywhere is repaired by the next reconcile of the same key.
+ */
+import { AgenticSessionKind, SESSION_ANNOTATIONS } from '@ambient/contracts';
+import type { AgenticSession } from '@ambient/contracts';
+import { runWorkloadName } from '@ambient/core';
+import type {
+  Clock,
+  EventLog,
+  ResourceStore,
+  Stored,
+  WorkloadRuntime,
+  WorkloadSpec,
+} from '@ambient/core';
+import type { ReconcileResult } from '@ambient/controller-kit';
+import { decideSession, STOP_GRACE_PERIOD_MS } from './decisions.ts';
+import type { SessionObservation } from './decisions.ts';
+
+export interface RunnerLaunch {
+  env: Record<string, string>;
+  secretEnv: Record<string, string>;
+  activeDeadlineSeconds?: number;
+}
+
+export interface SessionReconcilerDeps {
+  store: ResourceStore;
+  runtime: WorkloadRuntime;
+  events: EventLog;
+  clock: Clock;
+  /** Builds the runner's environment for a run (server URL, scoped token, model settings). */
+  launchRunner(session: Stored<AgenticSession>, runNumber: number): Promise<RunnerLaunch>;
+  projectDefaults(namespace: string): Promise<SessionObservation['defaults']>;
+}
+
+export function sessionKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+export function parseSessionKey(key: string): { namespace: string; name: string } {
+  const slash = key.indexOf('/');
+  return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
+
+/** The workspace outlives runs: resume and continuation reuse it. */
+export function workspaceNameOf(session: AgenticSession): string {
+  return session.metadata.name;
+}
+
+export function createSessionReconciler(deps: SessionReconcilerDeps) {
+  return async function reconcileSession(key: string): Promise<ReconcileResult> {
+    const { namespace, name } = parseSessionKey(key);
+    const session = await deps.store.get(AgenticSessionKind, namespace, name);
+    if (!session) return {};
+    const runCount = session.status?.runCount ?? 0;
+    const workload =
+      runCount > 0 ? await deps.runtime.get(namespace, runWorkloadName(name, runCount)) : undefined;
+    const summary = await deps.events.summary(session.metadata.uid);
+    const plan = decideSession({
+      session,
+      workload,
+      summary,
+      now: deps.clock.now(),
+      defaults: await deps.projectDefaults(namespace),
+    });
+
+    if (plan.startRun !== undefined) {
+      await deps.runtime.ensure(await workloadSpecFor(deps, session, plan.startRun));
+    }
+    if (plan.stopWorkload && workload) {
+      await deps.runtime.delete(namespace, workload.name, { gracePeriodMs: STOP_GRACE_PERIOD_MS });
+    }
+    if (plan.events?.length) {
+      await deps.events.append(
+        session.metadata.uid,
+        plan.events.map((event) => ({ event })),
+      );
+    }
+    let current = session;
+    if (plan.status) {
+      current = await deps.store.patchStatus(AgenticSessionKind, namespace, name, plan.status, {
+        resourceVersion: session.metadata.resourceVersion,
+      });
+    }
+    if (plan.clearDesiredPhase) await clearDesiredPhase(deps.store, current);
+    return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : {};
+  };
+}
+
+async function workloadSpecFor(
+  deps: SessionReconcilerDeps,
+  session: Stored<AgenticSession>,
+  runNumber: number,
+): Promise<WorkloadSpec> {
+  const launch = await deps.launchRunner(session, runNumber);
+  return {
+    name: runWorkloadName(session.metadata.name, runNumber),
+    namespace: session.metadata.namespace ?? '',
+    sessionName: session.metadata.name,
+    sessionUid: session.metadata.uid,
+    workspaceName: workspaceNameOf(session),
+    env: launch.env,
+    secretEnv: launch.secretEnv,
+    activeDeadlineSeconds: launch.activeDeadlineSeconds,
+    labels: { 'agentic-session': session.metadata.name, app: 'ambient-code-runner' },
+  };
+}
+
+async function clearDesiredPhase(
+  store: ResourceStore,
+  session: Stored<AgenticSession>,
+): Promise<void> {
+  const annotations = { ...session.metadata.annotations };
+  if (!(SESSION_ANNOTATIONS.desiredPhase in annotations)) return;
+  delete annotations[SESSION_ANNOTATIONS.desiredPhase];
+  await store.update(AgenticSessionKind, {
+    ...session,
+    metadata: { ...session.metadata, annotations },
+  });
+}
