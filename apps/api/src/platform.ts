@@ -47,8 +47,29 @@ export async function startEmbeddedPlatform(
     baseEnv: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: process.env['LANG'] ?? 'C.UTF-8' },
   });
 
-  let controller: Controller | undefined;
-  const onSessionChanged = (namespace: string, name: string): void => controller?.enqueue(sessionKey(namespace, name));
+  // Runners learn the server's URL once it listens (the port may be chosen by the OS).
+  let serverUrl = config.publicUrl ?? '';
+  const launchRunner = createRunnerLauncher({
+    serverUrl: () => serverUrl,
+    runnerTokenSecret: config.runnerTokenSecret,
+    anthropicApiKey: model.apiKey,
+    anthropicBaseUrl: model.baseUrl,
+    claudeMaxRetries: config.claudeMaxRetries,
+    clock,
+  });
+  const controller = new Controller({
+    name: 'agentic-session',
+    workers: 4,
+    logger,
+    reconcile: createSessionReconciler({
+      store, runtime, events, clock, launchRunner,
+      projectDefaults: async () => ({
+        timeoutSeconds: config.defaultTimeoutSeconds,
+        inactivityTimeoutSeconds: config.defaultInactivityTimeoutSeconds,
+      }),
+    }),
+  });
+  const onSessionChanged = (namespace: string, name: string): void => controller.enqueue(sessionKey(namespace, name));
 
   const apiDeps: ApiDeps = {
     store, events, commands, runtime, clock, logger,
@@ -60,28 +81,9 @@ export async function startEmbeddedPlatform(
   const server = await listen(createApp(apiDeps).fetch, config.port, config.host);
   const address = server.address() as AddressInfo;
   const url = `http://${config.host}:${address.port}`;
+  serverUrl ||= url;
   const channel = attachRunnerChannel(server, apiDeps);
 
-  controller = new Controller({
-    name: 'agentic-session',
-    workers: 4,
-    logger,
-    reconcile: createSessionReconciler({
-      store, runtime, events, clock,
-      launchRunner: createRunnerLauncher({
-        serverUrl: config.publicUrl ?? url,
-        runnerTokenSecret: config.runnerTokenSecret,
-        anthropicApiKey: model.apiKey,
-        anthropicBaseUrl: model.baseUrl,
-        claudeMaxRetries: config.claudeMaxRetries,
-        clock,
-      }),
-      projectDefaults: async () => ({
-        timeoutSeconds: config.defaultTimeoutSeconds,
-        inactivityTimeoutSeconds: config.defaultInactivityTimeoutSeconds,
-      }),
-    }),
-  });
   const unwatchStore = store.watch(AgenticSessionKind, {}, (event) =>
     onSessionChanged(event.object.metadata.namespace ?? '', event.object.metadata.name),
   );
@@ -100,7 +102,7 @@ export async function startEmbeddedPlatform(
     async close() {
       unwatchStore();
       unwatchRuntime();
-      await controller?.stop();
+      await controller.stop();
       channel.close();
       await runtime.shutdown();
       await new Promise<void>((resolve) => server.close(() => resolve()));

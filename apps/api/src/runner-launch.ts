@@ -25,7 +25,8 @@ export function runnerCommand(): string[] {
 }
 
 export interface LaunchSettings {
-  serverUrl: string;
+  /** Read at launch time: the embedded server learns its port only once it listens. */
+  serverUrl: () => string;
   runnerTokenSecret: string;
   anthropicApiKey?: string;
   anthropicBaseUrl?: string;
@@ -48,7 +49,7 @@ export function createRunnerLauncher(settings: LaunchSettings) {
       settings.runnerTokenSecret,
     );
     const env: Record<string, string> = {
-      [RUNNER_ENV.serverUrl]: settings.serverUrl,
+      [RUNNER_ENV.serverUrl]: settings.serverUrl(),
       [RUNNER_ENV.project]: session.metadata.namespace ?? '',
       [RUNNER_ENV.sessionName]: session.metadata.name,
       [RUNNER_ENV.sessionSpec]: JSON.stringify(session.spec),
