@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ const mode = process.env.SCRIPT_MODE;
 if (mode === 'exit3') process.exit(3);
 if (mode === 'ignore-term') process.on('SIGTERM', () => {});
 if (mode === 'graceful') process.on('SIGTERM', () => { fs.writeFileSync('stopped', 'yes'); process.exit(3); });
+fs.writeFileSync('ready', 'yes');
 setInterval(() => {}, 1000);
 `;
 
@@ -78,7 +79,8 @@ describe('ProcessWorkloadRuntime', () => {
     const changes: string[] = [];
     runtime.watch((_namespace, name) => changes.push(name));
     await runtime.ensure(spec('s1-run-1', 'graceful'));
-    await waitFor(async () => (await runtime.get('p1', 's1-run-1'))?.phase === 'Running');
+    // Wait until the stand-in has installed its SIGTERM handler, not merely until it spawned.
+    await waitFor(async () => existsSync(join(runtime.workspacePath('p1', 's1'), 'ready')));
     await runtime.delete('p1', 's1-run-1');
     await waitFor(async () => (await runtime.get('p1', 's1-run-1')) === undefined);
     expect(readFileSync(join(runtime.workspacePath('p1', 's1'), 'stopped'), 'utf8')).toBe('yes');

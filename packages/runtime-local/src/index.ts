@@ -1,0 +1,10 @@
+export { openDatabase, applyMigrations, currentSchemaVersion } from './database.ts';
+export type { SqliteDatabase, OpenDatabaseOptions } from './database.ts';
+export { SqliteResourceStore, DEFAULT_RETAINED_CHANGES } from './sqlite-resource-store.ts';
+export type { SqliteResourceStoreOptions } from './sqlite-resource-store.ts';
+export { SqliteEventLog } from './sqlite-event-log.ts';
+export type { SqliteEventLogOptions } from './sqlite-event-log.ts';
+export { SqliteCommandQueue } from './sqlite-command-queue.ts';
+export type { SqliteCommandQueueOptions } from './sqlite-command-queue.ts';
+export { ProcessWorkloadRuntime } from './process-runtime.ts';
+export type { ProcessRuntimeOptions } from './process-runtime.ts';
