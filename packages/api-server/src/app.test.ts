@@ -48,7 +48,7 @@ describe('API server', () => {
 
   afterEach(() => database.close());
 
-  const call = (path: string, init: RequestInit = {}, token: string | null = TOKEN) =>
+  const call = async (path: string, init: RequestInit = {}, token: string | null = TOKEN): Promise<Response> =>
     app.request(path, {
       ...init,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json', ...init.headers },

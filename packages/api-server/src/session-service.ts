@@ -1,7 +1,6 @@
 /** Session operations shared by the REST routes (and later the CLI and RFE workflows). */
 import {
   AgenticSessionKind,
-  GROUP_VERSION,
   SESSION_ANNOTATIONS,
   TERMINAL_SESSION_PHASES,
 } from '@ambient/contracts';

@@ -5,7 +5,7 @@
  * runner's own `producerSeq`; the log ignores any producerSeq it already holds, which makes resends
  * after a reconnect or restart idempotent (no event lost, none stored twice).
  */
-import type { AgUiEvent, SessionEvent, SessionResult } from '@ambient/contracts';
+import type { AgUiEvent, RunnerCommand, SessionEvent, SessionResult } from '@ambient/contracts';
 import type { Unsubscribe } from './resource-store.ts';
 
 export interface AppendInput {
@@ -54,12 +54,12 @@ export interface EventLog {
 
 /** Commands for the runner (user messages, interrupt, stop), durable until acknowledged. */
 export interface CommandQueue {
-  push(sessionUid: string, command: import('@ambient/contracts').RunnerCommand): Promise<number>;
+  push(sessionUid: string, command: RunnerCommand): Promise<number>;
   /** Commands with cursor > afterCursor, oldest first. */
   readAfter(
     sessionUid: string,
     afterCursor: number,
-  ): Promise<{ cursor: number; command: import('@ambient/contracts').RunnerCommand }[]>;
+  ): Promise<{ cursor: number; command: RunnerCommand }[]>;
   acknowledge(sessionUid: string, cursor: number): Promise<void>;
   lastAcknowledged(sessionUid: string): Promise<number>;
   /** Notified when a command is pushed for the session. */

@@ -2,7 +2,6 @@
 import { Hono } from 'hono';
 import {
   createProjectRequestSchema,
-  GROUP_VERSION,
   PROJECT_SETTINGS_NAME,
   ProjectKind,
   ProjectSettingsKind,
