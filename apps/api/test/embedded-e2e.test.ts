@@ -116,4 +116,48 @@ describe('embedded platform end to end', () => {
     expect(resumed).toEqual(events.slice(resumeFrom));
     expect(existsSync(join(dataDir, 'ambient.db'))).toBe(true);
   }, 90_000);
+
+  it('takes follow-up messages in an interactive session, then stops it on request', async () => {
+    await api('/api/projects', { method: 'POST', body: JSON.stringify({ name: 'team-b' }) });
+    const created = await api('/api/projects/team-b/agentic-sessions', {
+      method: 'POST',
+      body: JSON.stringify({ initialPrompt: 'Say hello', displayName: 'chat' }),
+    });
+    expect(created.status).toBe(201);
+    const { name } = (await created.json()) as { name: string };
+    const base = `/api/projects/team-b/agentic-sessions/${name}`;
+    const isRunEnd = (event: StreamedEvent): boolean => event.type === 'RUN_FINISHED' || event.type === 'RUN_ERROR';
+
+    const firstRun = await collectUntil(`${base}/agui/events`, {}, isRunEnd);
+    expect(firstRun.at(-1)?.type).toBe('RUN_FINISHED');
+    const reply = firstRun.filter((event) => event.type === 'TEXT_MESSAGE_CONTENT').map((event) => event.delta).join('');
+    expect(reply).toContain('Fake model reply to: Say hello');
+
+    const followUp = await api(`${base}/agui/run`, {
+      method: 'POST',
+      body: JSON.stringify({ message: 'RUN_BASH echo second-turn > second.txt' }),
+    });
+    expect(followUp.status).toBe(202);
+    const afterFirst = String(firstRun.at(-1)!.seq);
+    const secondRun = await collectUntil(`${base}/agui/events`, { 'last-event-id': afterFirst }, isRunEnd);
+    expect(secondRun[0]?.seq).toBe(firstRun.at(-1)!.seq + 1);
+    expect(secondRun.map((event) => event.type)).toContain('TOOL_CALL_START');
+    expect(secondRun.at(-1)?.type).toBe('RUN_FINISHED');
+    const workspace = join(dataDir, 'workspaces', 'team-b', name, 'artifacts');
+    expect(readFileSync(join(workspace, 'second.txt'), 'utf8').trim()).toBe('second-turn');
+
+    // The model saw the first turn when answering the second: one conversation, not two.
+    const lastRequest = model.requests.filter((request) => request.path.startsWith('/v1/messages')).at(-1);
+    expect(JSON.stringify(lastRequest?.body)).toContain('Say hello');
+
+    expect((await api(`${base}/stop`, { method: 'POST' })).status).toBe(202);
+    let session: { status?: { phase?: string; stoppedReason?: string } } = {};
+    for (let attempt = 0; attempt < 150 && session.status?.phase !== 'Stopped'; attempt += 1) {
+      session = (await (await api(base)).json()) as typeof session;
+      if (session.status?.phase !== 'Stopped') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(session.status).toMatchObject({ phase: 'Stopped', stoppedReason: 'user' });
+    const refused = await api(`${base}/agui/run`, { method: 'POST', body: JSON.stringify({ message: 'more' }) });
+    expect(refused.status).toBe(409);
+  }, 90_000);
 });
