@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeModel } from '@ambient/fake-model';
 import type { FakeModel } from '@ambient/fake-model';
-import { readSse } from './sse-client.ts';
-import { startPlatformProcess } from './platform-process.ts';
-import type { PlatformProcess } from './platform-process.ts';
+import { readSse } from '@ambient/testing/sse-client';
+import { startPlatformProcess } from '@ambient/testing/platform-process';
+import type { PlatformProcess } from '@ambient/testing/platform-process';
 
 interface StreamedEvent {
   seq: number;
