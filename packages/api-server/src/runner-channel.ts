@@ -30,13 +30,19 @@ export const CHANNEL_CLOSE = {
   gone: 4404,
   /** Protocol violation; reconnecting resyncs from the welcome frame. */
   resync: 4000,
+  /** A newer connection of the same run replaced this one (the runner reconnected). */
+  replaced: 4001,
 } as const;
 
 /** Event types whose arrival may change what the controller writes to status. */
 const STATUS_RELEVANT = new Set<string>([EventType.RUN_STARTED, EventType.RUN_FINISHED, EventType.RUN_ERROR, EventType.CUSTOM]);
 
+/** The live connection per session uid: a newer one replaces (and closes) the older one. */
+type ActiveConnections = Map<string, { ws: WebSocket; runNumber: number }>;
+
 export function attachRunnerChannel(server: Server, deps: ApiDeps): { close(): void } {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  const active: ActiveConnections = new Map();
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== RUNNER_CHANNEL_PATH) return;
@@ -49,7 +55,7 @@ export function attachRunnerChannel(server: Server, deps: ApiDeps): { close(): v
       return;
     }
     sockets.handleUpgrade(request, socket, head, (ws) => {
-      void serveRunner(ws, claims, deps);
+      serveRunner(ws, claims, deps, active);
     });
   };
   server.on('upgrade', onUpgrade);
@@ -66,38 +72,59 @@ function send(ws: WebSocket, message: ServerToRunner): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
 }
 
-async function serveRunner(ws: WebSocket, claims: RunnerClaims, deps: ApiDeps): Promise<void> {
+function serveRunner(ws: WebSocket, claims: RunnerClaims, deps: ApiDeps, active: ActiveConnections): void {
   const log = deps.logger.child({ project: claims.project, session: claims.sessionName, run: claims.runNumber });
-  const session = await deps.store.get(AgenticSessionKind, claims.project, claims.sessionName);
-  if (!session || session.metadata.uid !== claims.sessionUid) {
-    ws.close(CHANNEL_CLOSE.gone, 'session not found');
-    return;
-  }
-  if ((session.status?.runCount ?? 0) > claims.runNumber) {
-    ws.close(CHANNEL_CLOSE.superseded, 'a newer run of this session exists');
-    return;
-  }
   const uid = claims.sessionUid;
+  let admitted = false;
   let commandCursorSent = 0;
   let unsubscribeCommands: (() => void) | undefined;
 
-  const pushCommands = async (): Promise<void> => {
+  // Everything on this connection runs strictly in order through one chain: frames that arrive
+  // while the session is being checked wait, and an ack never overtakes an earlier append.
+  let chain: Promise<void> = admit().then((ok) => {
+    admitted = ok;
+  });
+  const enqueue = (work: () => Promise<void>): void => {
+    chain = chain
+      .then(() => (admitted ? work() : undefined))
+      .catch((error: unknown) => {
+        log.warn({ err: error }, 'runner_channel.frame_failed');
+        ws.close(CHANNEL_CLOSE.resync, PlatformError.isInstance(error) ? error.message.slice(0, 120) : 'invalid frame');
+      });
+  };
+  ws.on('message', (data) => enqueue(() => handleFrame(String(data))));
+  ws.on('close', () => {
+    unsubscribeCommands?.();
+    if (active.get(uid)?.ws === ws) active.delete(uid);
+  });
+
+  /** Only the current run of an existing session may connect; a newer connection replaces an older one. */
+  async function admit(): Promise<boolean> {
+    const session = await deps.store.get(AgenticSessionKind, claims.project, claims.sessionName);
+    if (!session || session.metadata.uid !== uid) {
+      ws.close(CHANNEL_CLOSE.gone, 'session not found');
+      return false;
+    }
+    const previous = active.get(uid);
+    if ((session.status?.runCount ?? 0) > claims.runNumber || (previous && previous.runNumber > claims.runNumber)) {
+      ws.close(CHANNEL_CLOSE.superseded, 'a newer run of this session exists');
+      return false;
+    }
+    if (previous) {
+      const code = previous.runNumber < claims.runNumber ? CHANNEL_CLOSE.superseded : CHANNEL_CLOSE.replaced;
+      previous.ws.close(code, 'replaced by a newer connection');
+    }
+    active.set(uid, { ws, runNumber: claims.runNumber });
+    return true;
+  }
+
+  async function pushCommands(): Promise<void> {
     const commands = await deps.commands.readAfter(uid, commandCursorSent);
     for (const { cursor, command } of commands) {
       send(ws, { type: 'command', cursor, command });
       commandCursorSent = cursor;
     }
-  };
-
-  // Messages are handled strictly in order: an ack must never overtake an earlier append.
-  let chain = Promise.resolve();
-  ws.on('message', (data) => {
-    chain = chain.then(() => handleFrame(String(data))).catch((error: unknown) => {
-      log.warn({ err: error }, 'runner_channel.frame_failed');
-      ws.close(CHANNEL_CLOSE.resync, PlatformError.isInstance(error) ? error.message.slice(0, 120) : 'invalid frame');
-    });
-  });
-  ws.on('close', () => unsubscribeCommands?.());
+  }
 
   async function handleFrame(text: string): Promise<void> {
     const frame = runnerToServerSchema.parse(JSON.parse(text));
@@ -108,7 +135,7 @@ async function serveRunner(ws: WebSocket, claims: RunnerClaims, deps: ApiDeps): 
         commandCursorSent = lastCommandCursor;
         send(ws, { type: 'welcome', lastProducerSeq: summary.lastProducerSeq, lastCommandCursor });
         unsubscribeCommands?.();
-        unsubscribeCommands = deps.commands.onPush(uid, () => void pushCommands());
+        unsubscribeCommands = deps.commands.onPush(uid, () => enqueue(pushCommands));
         await pushCommands();
         log.info({ runnerId: frame.runnerId }, 'runner_channel.connected');
         return;

@@ -7,3 +7,4 @@ export * from './kinds.ts';
 export * from './events.ts';
 export * from './runner-protocol.ts';
 export * from './api.ts';
+export * from './access.ts';

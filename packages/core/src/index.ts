@@ -7,3 +7,4 @@ export * from './conditions.ts';
 export * from './summary.ts';
 export * from './runner-token.ts';
 export * from './names.ts';
+export * from './identity.ts';

@@ -32,7 +32,8 @@ interface Entry {
   deleteRequested: boolean;
 }
 
-const DEFAULT_GRACE_PERIOD_MS = 10_000;
+/** The runner interrupts Claude Code and flushes its outbox on SIGTERM; give it time. */
+const DEFAULT_GRACE_PERIOD_MS = 15_000;
 
 export class ProcessWorkloadRuntime implements WorkloadRuntime {
   private readonly entries = new Map<string, Entry>();
@@ -114,6 +115,8 @@ export class ProcessWorkloadRuntime implements WorkloadRuntime {
       cwd: workspace,
       env: { ...this.options.baseEnv, ...spec.env, ...spec.secretEnv, AMBIENT_WORKSPACE_DIR: workspace },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so tool processes the agent started can be reaped with it.
+      detached: true,
     });
     entry.child = child;
     child.stdout?.pipe(log, { end: false });
@@ -127,7 +130,7 @@ export class ProcessWorkloadRuntime implements WorkloadRuntime {
       entry.status = { ...entry.status, phase: 'Failed', reason: 'StartError', message: `could not start the runner: ${error.message}`, finishedAt: new Date().toISOString() };
       this.notify(spec.namespace, spec.name);
     });
-    child.once('exit', (code, signal) => this.onExit(key, entry, spec, code, signal, log));
+    child.once('exit', (code, signal) => this.onExit(key, entry, spec, child, code, signal, log));
     if (spec.activeDeadlineSeconds) {
       entry.deadlineTimer = setTimeout(() => {
         entry.status = { ...entry.status, reason: 'DeadlineExceeded', message: `run exceeded ${spec.activeDeadlineSeconds}s` };
@@ -137,10 +140,12 @@ export class ProcessWorkloadRuntime implements WorkloadRuntime {
     }
   }
 
-  private onExit(key: string, entry: Entry, spec: WorkloadSpec, code: number | null, signal: NodeJS.Signals | null, log: NodeJS.WritableStream): void {
+  private onExit(key: string, entry: Entry, spec: WorkloadSpec, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, log: NodeJS.WritableStream): void {
     clearTimeout(entry.deadlineTimer);
     clearTimeout(entry.killTimer);
     log.end();
+    // Whatever the runner left behind in its group (a Bash tool's children) goes with it.
+    killGroup(child.pid, 'SIGKILL');
     rmSync(join(this.pidDir, `${key.replace('/', '__')}.pid`), { force: true });
     const exitCode = code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0);
     entry.status = {
@@ -157,9 +162,10 @@ export class ProcessWorkloadRuntime implements WorkloadRuntime {
   private terminate(entry: Entry, gracePeriodMs: number): void {
     const child = entry.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    // SIGTERM to the runner only: it stops Claude Code itself and flushes its events first.
     child.kill('SIGTERM');
     if (entry.killTimer) return;
-    entry.killTimer = setTimeout(() => child.kill('SIGKILL'), gracePeriodMs);
+    entry.killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), gracePeriodMs);
     entry.killTimer.unref();
   }
 
@@ -183,12 +189,21 @@ export class ProcessWorkloadRuntime implements WorkloadRuntime {
       if (!file.endsWith('.pid')) continue;
       const pid = Number(readFileSync(join(this.pidDir, file), 'utf8'));
       try {
-        if (Number.isInteger(pid) && pid > 0 && this.isOurRunner(pid)) process.kill(pid, 'SIGKILL');
+        if (Number.isInteger(pid) && pid > 0 && this.isOurRunner(pid)) killGroup(pid, 'SIGKILL');
       } catch {
         // Already gone: nothing to reap.
       }
       rmSync(join(this.pidDir, file), { force: true });
     }
+  }
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
   }
 }
 

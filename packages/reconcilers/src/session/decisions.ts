@@ -28,7 +28,8 @@ export const CONDITION = {
 /** How often a Running session is looked at even without events (timeouts, idleness). */
 export const RUNNING_POLL_MS = 30_000;
 export const STOPPING_POLL_MS = 1_000;
-export const STOP_GRACE_PERIOD_MS = 10_000;
+/** The runner needs this long to interrupt Claude Code and flush its last events. */
+export const STOP_GRACE_PERIOD_MS = 15_000;
 
 export interface SessionObservation {
   session: AgenticSession;
