@@ -2,38 +2,23 @@
  * Latency from event-log append to 100 SSE viewers at ~1,000 events/s, through the real HTTP server.
  * Viewers run in the same process as the server, so figures include their parsing cost too.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { adminOnlyAuthorizer, createAdminTokenAuthenticator, createApp } from '@ambient/api-server';
+import { createApp } from '@ambient/api-server';
+import { createTestDeps, TEST_ADMIN_TOKEN } from '@ambient/api-server/test-support/embedded-deps';
 import { AgenticSessionKind, ProjectKind } from '@ambient/contracts';
-import { systemClock } from '@ambient/core';
-import { createLogger } from '@ambient/logger';
-import { openDatabase, SqliteCommandQueue, SqliteEventLog, SqliteResourceStore } from '@ambient/runtime-local';
 import { summarize } from './stats.ts';
 
-const TOKEN = 'bench-admin-token-0123456789';
+const TOKEN = TEST_ADMIN_TOKEN;
 const VIEWERS = 100;
 const EVENTS_PER_SECOND = 1_000;
 const DURATION_MS = 3_000;
 
 export async function benchSseFanout(): Promise<void> {
-  const directory = mkdtempSync(join(tmpdir(), 'bench-sse-'));
-  const database = openDatabase(join(directory, 'bench.db'));
-  const store = new SqliteResourceStore(database);
-  const events = new SqliteEventLog(database);
-  const app = createApp({
-    store, events, commands: new SqliteCommandQueue(database), clock: systemClock,
-    runtime: { ensure: async () => { throw new Error('unused'); }, get: async () => undefined, delete: async () => undefined, deleteWorkspace: async () => undefined, watch: () => () => undefined },
-    logger: createLogger('bench', { level: 'silent' }),
-    authenticator: createAdminTokenAuthenticator(TOKEN),
-    authorizer: adminOnlyAuthorizer,
-    runnerTokenSecret: 'bench',
-    onSessionChanged: () => undefined,
-  });
+  const { deps, close } = createTestDeps();
+  const { store, events } = deps;
+  const app = createApp(deps);
   const server = await new Promise<Server>((resolve) => {
     const created = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(created as Server)) as Server;
   });
@@ -92,6 +77,5 @@ export async function benchSseFanout(): Promise<void> {
   console.log(`sse fan-out: ${producerSeq} events x ${VIEWERS} viewers, ${received} deliveries (${((received / (producerSeq * VIEWERS)) * 100).toFixed(1)}%)`);
   console.log(summarize('sse append→viewer latency', latencies));
   server.close();
-  database.close();
-  rmSync(directory, { recursive: true, force: true });
+  close();
 }

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { AgenticSessionKind } from '@ambient/contracts';
 import type { ApiDeps } from '@ambient/api-server';
-import { attachRunnerChannel, createAdminTokenAuthenticator, adminOnlyAuthorizer, createApp } from '@ambient/api-server';
+import { attachRunnerChannel, createApp, createEmbeddedAuthenticator, createEmbeddedAuthorizer } from '@ambient/api-server';
 import { Controller } from '@ambient/controller-kit';
 import { systemClock } from '@ambient/core';
 import { createLogger } from '@ambient/logger';
@@ -18,6 +18,8 @@ import {
   ProcessWorkloadRuntime,
   SqliteCommandQueue,
   SqliteEventLog,
+  SqliteIdentityStore,
+  SqlitePermissionStore,
   SqliteResourceStore,
 } from '@ambient/runtime-local';
 import type { EmbeddedConfig } from './config.ts';
@@ -41,6 +43,8 @@ export async function startEmbeddedPlatform(
   const store = new SqliteResourceStore(database, { clock });
   const events = new SqliteEventLog(database, { clock });
   const commands = new SqliteCommandQueue(database);
+  const identities = new SqliteIdentityStore(database, { clock });
+  const permissions = new SqlitePermissionStore(database, { clock });
   const runtime = new ProcessWorkloadRuntime({
     baseDir: config.dataDir,
     command: runnerCommand(),
@@ -72,9 +76,9 @@ export async function startEmbeddedPlatform(
   const onSessionChanged = (namespace: string, name: string): void => controller.enqueue(sessionKey(namespace, name));
 
   const apiDeps: ApiDeps = {
-    store, events, commands, runtime, clock, logger,
-    authenticator: createAdminTokenAuthenticator(config.adminToken),
-    authorizer: adminOnlyAuthorizer,
+    store, events, commands, runtime, clock, logger, identities, permissions,
+    authenticator: createEmbeddedAuthenticator({ adminToken: config.adminToken, identities }),
+    authorizer: createEmbeddedAuthorizer(permissions),
     runnerTokenSecret: config.runnerTokenSecret,
     onSessionChanged,
   };

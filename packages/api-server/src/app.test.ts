@@ -4,49 +4,24 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgenticSessionKind, SESSION_ANNOTATIONS } from '@ambient/contracts';
-import { systemClock } from '@ambient/core';
-import type { WorkloadRuntime } from '@ambient/core';
-import { createLogger } from '@ambient/logger';
-import { openDatabase, SqliteCommandQueue, SqliteEventLog, SqliteResourceStore } from '@ambient/runtime-local';
-import { adminOnlyAuthorizer, createAdminTokenAuthenticator } from './auth.ts';
 import { createApp } from './app.ts';
 import type { ApiDeps } from './deps.ts';
+import { createTestDeps, TEST_ADMIN_TOKEN } from './test-support/embedded-deps.ts';
 
-const TOKEN = 'test-admin-token-0123456789';
-
-const idleRuntime: WorkloadRuntime = {
-  ensure: async (spec) => ({ name: spec.name, namespace: spec.namespace, phase: 'Pending' }),
-  get: async () => undefined,
-  delete: async () => undefined,
-  deleteWorkspace: async () => undefined,
-  watch: () => () => undefined,
-};
+const TOKEN = TEST_ADMIN_TOKEN;
 
 describe('API server', () => {
   let deps: ApiDeps;
   let app: ReturnType<typeof createApp>;
   let changed: string[];
-  let database: ReturnType<typeof openDatabase>;
+  let close: () => void;
 
   beforeEach(() => {
-    database = openDatabase(':memory:');
-    changed = [];
-    deps = {
-      store: new SqliteResourceStore(database),
-      events: new SqliteEventLog(database),
-      commands: new SqliteCommandQueue(database),
-      runtime: idleRuntime,
-      authenticator: createAdminTokenAuthenticator(TOKEN),
-      authorizer: adminOnlyAuthorizer,
-      clock: systemClock,
-      logger: createLogger('test', { level: 'silent' }),
-      runnerTokenSecret: 'secret',
-      onSessionChanged: (namespace, name) => changed.push(`${namespace}/${name}`),
-    };
+    ({ deps, changed, close } = createTestDeps());
     app = createApp(deps);
   });
 
-  afterEach(() => database.close());
+  afterEach(() => close());
 
   const call = async (path: string, init: RequestInit = {}, token: string | null = TOKEN): Promise<Response> =>
     app.request(path, {

@@ -4,11 +4,16 @@ import { bodyLimit } from 'hono/body-limit';
 import { PlatformError } from '@ambient/core';
 import type { ApiDeps } from './deps.ts';
 import { MAX_BODY_BYTES } from './deps.ts';
-import type { AppEnv } from './auth.ts';
-import { authenticate } from './auth.ts';
+import type { AppEnv } from './auth/middleware.ts';
+import { authenticate } from './auth/middleware.ts';
+import { AuthFailureLimiter } from './auth/failure-limiter.ts';
 import { createErrorHandler } from './errors.ts';
+import { accessKeyRoutes } from './routes/access-keys.ts';
+import { authRoutes, publicAuthRoutes } from './routes/auth.ts';
+import { permissionRoutes } from './routes/permissions.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { userRoutes } from './routes/users.ts';
 
 export function createApp(deps: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -17,6 +22,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
 
   app.get('/health', (c) => c.json({ status: 'healthy' }));
 
+  const limiter = new AuthFailureLimiter();
   const api = new Hono<AppEnv>();
   api.use(
     '*',
@@ -27,8 +33,13 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
       },
     }),
   );
-  api.use('*', authenticate(deps.authenticator));
+  api.route('/auth', publicAuthRoutes(deps, limiter));
+  api.use('*', authenticate(deps.authenticator, limiter));
+  api.route('/auth', authRoutes());
+  api.route('/users', userRoutes(deps));
   api.route('/projects', projectRoutes(deps));
+  api.route('/projects/:project', permissionRoutes(deps));
+  api.route('/projects/:project/keys', accessKeyRoutes(deps));
   api.route('/projects/:project/agentic-sessions', sessionRoutes(deps));
   app.route('/api', api);
   return app;

@@ -1,13 +1,23 @@
 /** What the API server needs from the outside world; both modes pass their adapters in here. */
-import type { CommandQueue, Clock, EventLog, ResourceStore, WorkloadRuntime } from '@ambient/core';
+import type {
+  CommandQueue,
+  Clock,
+  EventLog,
+  IdentityStore,
+  PermissionStore,
+  ResourceStore,
+  WorkloadRuntime,
+} from '@ambient/core';
 import type { Logger } from '@ambient/logger';
-import type { Authenticator, Authorizer } from './auth.ts';
+import type { Authenticator, Authorizer } from './auth/middleware.ts';
 
 export interface ApiDeps {
   store: ResourceStore;
   events: EventLog;
   commands: CommandQueue;
   runtime: WorkloadRuntime;
+  identities: IdentityStore;
+  permissions: PermissionStore;
   authenticator: Authenticator;
   authorizer: Authorizer;
   clock: Clock;

@@ -9,19 +9,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AgenticSessionKind, ProjectKind, RUNNER_CHANNEL_PATH } from '@ambient/contracts';
 import type { ServerToRunner } from '@ambient/contracts';
-import { mintRunnerToken, systemClock } from '@ambient/core';
+import { mintRunnerToken } from '@ambient/core';
 import type { Stored } from '@ambient/core';
 import type { AgenticSession } from '@ambient/contracts';
 import { createLogger } from '@ambient/logger';
 import { openDatabase, SqliteCommandQueue, SqliteEventLog, SqliteResourceStore } from '@ambient/runtime-local';
-import { adminOnlyAuthorizer, createAdminTokenAuthenticator } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { attachRunnerChannel, CHANNEL_CLOSE } from './runner-channel.ts';
+import { createTestDeps } from './test-support/embedded-deps.ts';
 
 const SECRET = 'channel-test-secret';
 
 describe('runner channel', () => {
-  let database: ReturnType<typeof openDatabase>;
+  let closeDatabase: () => void;
   let deps: ApiDeps;
   let server: Server;
   let url: string;
@@ -30,19 +30,7 @@ describe('runner channel', () => {
   const sockets: WebSocket[] = [];
 
   beforeEach(async () => {
-    database = openDatabase(':memory:');
-    deps = {
-      store: new SqliteResourceStore(database),
-      events: new SqliteEventLog(database),
-      commands: new SqliteCommandQueue(database),
-      runtime: { ensure: async () => { throw new Error('unused'); }, get: async () => undefined, delete: async () => undefined, deleteWorkspace: async () => undefined, watch: () => () => undefined },
-      authenticator: createAdminTokenAuthenticator('unused-admin-token-0000'),
-      authorizer: adminOnlyAuthorizer,
-      clock: systemClock,
-      logger: createLogger('test', { level: 'silent' }),
-      runnerTokenSecret: SECRET,
-      onSessionChanged: () => undefined,
-    };
+    ({ deps, close: closeDatabase } = createTestDeps({ runnerTokenSecret: SECRET }));
     await deps.store.create(ProjectKind, { metadata: { name: 'p1' }, spec: {} });
     const created = await deps.store.create(AgenticSessionKind, { metadata: { name: 's1', namespace: 'p1' }, spec: { interactive: true } });
     session = await deps.store.patchStatus(AgenticSessionKind, 'p1', 's1', { phase: 'Running', runCount: 2 }, { resourceVersion: created.metadata.resourceVersion });
@@ -56,7 +44,7 @@ describe('runner channel', () => {
     for (const socket of sockets) socket.terminate();
     closeChannel();
     await new Promise((resolve) => server.close(resolve));
-    database.close();
+    closeDatabase();
   });
 
   function token(overrides: Partial<{ runNumber: number; sessionUid: string; exp: number }> = {}): string {

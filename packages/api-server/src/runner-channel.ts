@@ -19,7 +19,7 @@ import {
 import type { RunnerEventEnvelope, ServerToRunner } from '@ambient/contracts';
 import { PlatformError, verifyRunnerToken } from '@ambient/core';
 import type { RunnerClaims } from '@ambient/core';
-import { bearerToken } from './auth.ts';
+import { bearerToken } from './auth/middleware.ts';
 import type { ApiDeps } from './deps.ts';
 
 /** Close codes the runner understands. */

@@ -7,7 +7,7 @@ import {
 import type { AgenticSession, AgenticSessionSpec, CreateSessionRequest } from '@ambient/contracts';
 import { ConflictError, generateSessionName, isConflict, NotFoundError, runWorkloadName, ValidationError } from '@ambient/core';
 import type { Stored } from '@ambient/core';
-import type { Identity } from './auth.ts';
+import type { Identity } from './auth/middleware.ts';
 import type { ApiDeps } from './deps.ts';
 
 /** Attempts at a fresh random name before giving up (a collision is already vanishingly rare). */

@@ -8,3 +8,5 @@ export { SqliteCommandQueue } from './sqlite-command-queue.ts';
 export type { SqliteCommandQueueOptions } from './sqlite-command-queue.ts';
 export { ProcessWorkloadRuntime } from './process-runtime.ts';
 export type { ProcessRuntimeOptions } from './process-runtime.ts';
+export { SqliteIdentityStore, TOKEN_PREFIX, hashToken } from './sqlite-identity-store.ts';
+export { SqlitePermissionStore } from './sqlite-permission-store.ts';

@@ -88,4 +88,45 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'identity-and-permissions',
+    sql: `
+      CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        display_name TEXT,
+        groups TEXT NOT NULL,
+        is_admin INTEGER NOT NULL DEFAULT 0,
+        password_hash TEXT,
+        created_at TEXT NOT NULL
+      );
+
+      -- Bearer tokens of users and project access keys; only a SHA-256 of the secret is kept.
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        description TEXT,
+        subject_kind TEXT NOT NULL CHECK (subject_kind IN ('user', 'access_key')),
+        user_name TEXT,
+        project TEXT,
+        role TEXT,
+        created_by TEXT,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        expires_at TEXT
+      );
+      CREATE INDEX api_tokens_project ON api_tokens (project);
+      CREATE INDEX api_tokens_user ON api_tokens (user_name);
+
+      CREATE TABLE project_permissions (
+        project TEXT NOT NULL,
+        subject_type TEXT NOT NULL CHECK (subject_type IN ('user', 'group')),
+        subject_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'edit', 'view')),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (project, subject_type, subject_name)
+      );
+    `,
+  },
 ];

@@ -1,18 +1,21 @@
 /** /api/projects: tenants. Embedded mode stores a Project object plus its ProjectSettings. */
 import { Hono } from 'hono';
 import {
+  AgenticSessionKind,
   createProjectRequestSchema,
   PROJECT_SETTINGS_NAME,
   ProjectKind,
   ProjectSettingsKind,
   resourceNameSchema,
+  updateProjectRequestSchema,
 } from '@ambient/contracts';
 import type { Project, ProjectView } from '@ambient/contracts';
 import { ConflictError, ForbiddenError, isConflict, NotFoundError } from '@ambient/core';
 import type { Stored } from '@ambient/core';
 import type { ApiDeps } from '../deps.ts';
-import type { AppEnv, Identity } from '../auth.ts';
-import { requireProjectRole } from '../auth.ts';
+import type { AppEnv, Identity } from '../auth/middleware.ts';
+import { deleteSession } from '../session-service.ts';
+import { requireProjectRole } from '../auth/middleware.ts';
 import { parseJsonBody, parseWith } from '../validation.ts';
 
 export function projectView(project: Stored<Project>): ProjectView {
@@ -72,6 +75,8 @@ export function projectRoutes(deps: ApiDeps): Hono<AppEnv> {
       if (isConflict(error)) throw new ConflictError(`project "${body.name}" already exists`);
       throw error;
     }
+    // The creator administers the project (as the system the seed describes does with a RoleBinding).
+    await deps.permissions.grant(body.name, { subjectType: 'user', subjectName: identity.userId, role: 'admin' });
     await deps.store.create(ProjectSettingsKind, {
       metadata: { name: PROJECT_SETTINGS_NAME, namespace: body.name },
       spec: { groupAccess: [] },
@@ -86,6 +91,28 @@ export function projectRoutes(deps: ApiDeps): Hono<AppEnv> {
     return c.json(projectView(project));
   });
 
+  app.put('/:project', async (c) => {
+    const project = await loadProject(deps, c.get('identity'), c.req.param('project'), 'admin');
+    const body = await parseJsonBody(c, updateProjectRequestSchema);
+    const updated = await deps.store.update(ProjectKind, { ...project, spec: { ...project.spec, ...body } });
+    return c.json(projectView(updated));
+  });
+
+  app.delete('/:project', async (c) => {
+    const project = await loadProject(deps, c.get('identity'), c.req.param('project'), 'admin');
+    await deleteProject(deps, project.metadata.name);
+    return c.body(null, 204);
+  });
+
   return app;
 }
 
+/** Deletes a project and everything in it: sessions (with runners and history), settings, grants, keys. */
+export async function deleteProject(deps: ApiDeps, name: string): Promise<void> {
+  const { items } = await deps.store.list(AgenticSessionKind, name);
+  for (const session of items) await deleteSession(deps, name, session.metadata.name);
+  await deps.store.delete(ProjectSettingsKind, name, PROJECT_SETTINGS_NAME).catch(() => undefined);
+  await deps.permissions.deleteProject(name);
+  await deps.identities.deleteProjectTokens(name);
+  await deps.store.delete(ProjectKind, '', name);
+}

@@ -8,7 +8,7 @@ import { streamSSE } from 'hono/streaming';
 import { AFTER_SEQ_PARAM, resourceNameSchema } from '@ambient/contracts';
 import type { SessionEvent } from '@ambient/contracts';
 import { ValidationError } from '@ambient/core';
-import type { AppEnv } from '../auth.ts';
+import type { AppEnv } from '../auth/middleware.ts';
 import type { ApiDeps } from '../deps.ts';
 import { DEFAULT_KEEPALIVE_MS } from '../deps.ts';
 import { parseWith } from '../validation.ts';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createSessionRequestSchema, resourceNameSchema, runRequestSchema, AgenticSessionKind } from '@ambient/contracts';
 import type { RunRequest } from '@ambient/contracts';
 import type { ApiDeps } from '../deps.ts';
-import type { AppEnv } from '../auth.ts';
+import type { AppEnv } from '../auth/middleware.ts';
 import { parseJsonBody, parseWith } from '../validation.ts';
 import { loadProject } from './projects.ts';
 import {

@@ -3,16 +3,14 @@
  * cluster mode (later) hands the caller's own token to the Kubernetes API server.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { AuthFailureLimiter } from './failure-limiter.ts';
 import { ForbiddenError, UnauthorizedError } from '@ambient/core';
+import type { Identity } from '@ambient/core';
 import type { ProjectRole } from '@ambient/contracts';
 
-export interface Identity {
-  userId: string;
-  displayName?: string;
-  groups: string[];
-  isAdmin: boolean;
-}
+export type { Identity };
 
 export interface Authenticator {
   /** Returns who holds the token, or undefined when it is not valid. */
@@ -40,12 +38,24 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-export function authenticate(authenticator: Authenticator) {
+/** The client's address as the Node adapter reports it ("unknown" elsewhere, e.g. app.request). */
+export function clientAddress(c: Context): string {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+export function authenticate(authenticator: Authenticator, limiter: AuthFailureLimiter = new AuthFailureLimiter()) {
   return createMiddleware<AppEnv>(async (c, next) => {
+    const client = clientAddress(c);
+    limiter.check(client);
     const token = bearerToken(c.req.header('authorization'));
     if (!token) throw new UnauthorizedError('missing bearer token (Authorization: Bearer <token>)');
     const identity = await authenticator.authenticate(token);
-    if (!identity) throw new UnauthorizedError('invalid or expired bearer token');
+    if (!identity) {
+      limiter.recordFailure(client);
+      throw new UnauthorizedError('invalid or expired bearer token');
+    }
+    limiter.recordSuccess(client);
     c.set('identity', identity);
     await next();
   });
@@ -76,23 +86,3 @@ export function tokensEqual(presented: string, expected: string): boolean {
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
 }
-
-/** Embedded bootstrap: one admin token. Users and roles arrive with the tenancy work. */
-export function createAdminTokenAuthenticator(adminToken: string): Authenticator {
-  return {
-    async authenticate(token) {
-      return tokensEqual(token, adminToken)
-        ? { userId: 'admin', displayName: 'Administrator', groups: ['ambient-admins'], isAdmin: true }
-        : undefined;
-    },
-  };
-}
-
-export const adminOnlyAuthorizer: Authorizer = {
-  async roleIn(identity) {
-    return identity.isAdmin ? 'admin' : undefined;
-  },
-  async canCreateProjects(identity) {
-    return identity.isAdmin;
-  },
-};
