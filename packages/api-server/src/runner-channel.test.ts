@@ -12,8 +12,6 @@ import type { ServerToRunner } from '@ambient/contracts';
 import { mintRunnerToken } from '@ambient/core';
 import type { Stored } from '@ambient/core';
 import type { AgenticSession } from '@ambient/contracts';
-import { createLogger } from '@ambient/logger';
-import { openDatabase, SqliteCommandQueue, SqliteEventLog, SqliteResourceStore } from '@ambient/runtime-local';
 import type { ApiDeps } from './deps.ts';
 import { attachRunnerChannel, CHANNEL_CLOSE } from './runner-channel.ts';
 import { createTestDeps } from './test-support/embedded-deps.ts';
