@@ -43,6 +43,8 @@ export interface EmbeddedConfig {
   defaultInactivityTimeoutSeconds?: number;
   claudeMaxRetries?: string;
   runnerTokenSecret: string;
+  /** AES-256 key for project secrets at rest (kept outside the database file). */
+  secretsKey: Buffer;
   logLevel: string;
 }
 
@@ -80,6 +82,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): EmbeddedConfig {
     defaultInactivityTimeoutSeconds: env.AMBIENT_DEFAULT_INACTIVITY_TIMEOUT_SECONDS,
     claudeMaxRetries: env.CLAUDE_CODE_MAX_RETRIES,
     runnerTokenSecret: readOrCreateSecret(join(dataDir, 'runner-token-key'), 32).value,
+    secretsKey: Buffer.from(readOrCreateSecret(join(dataDir, 'secrets-key'), 32).value, 'base64url'),
     logLevel: env.LOG_LEVEL,
   };
 }

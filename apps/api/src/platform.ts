@@ -21,6 +21,7 @@ import {
   SqliteIdentityStore,
   SqlitePermissionStore,
   SqliteResourceStore,
+  SqliteSecretStore,
 } from '@ambient/runtime-local';
 import type { EmbeddedConfig } from './config.ts';
 import { createRunnerLauncher, runnerCommand } from './runner-launch.ts';
@@ -45,6 +46,7 @@ export async function startEmbeddedPlatform(
   const commands = new SqliteCommandQueue(database);
   const identities = new SqliteIdentityStore(database, { clock });
   const permissions = new SqlitePermissionStore(database, { clock });
+  const secrets = new SqliteSecretStore(database, config.secretsKey, { clock });
   const runtime = new ProcessWorkloadRuntime({
     baseDir: config.dataDir,
     command: runnerCommand(),
@@ -76,7 +78,8 @@ export async function startEmbeddedPlatform(
   const onSessionChanged = (namespace: string, name: string): void => controller.enqueue(sessionKey(namespace, name));
 
   const apiDeps: ApiDeps = {
-    store, events, commands, runtime, clock, logger, identities, permissions,
+    store, events, commands, runtime, clock, logger, identities, permissions, secrets,
+    mode: 'embedded',
     authenticator: createEmbeddedAuthenticator({ adminToken: config.adminToken, identities }),
     authorizer: createEmbeddedAuthorizer(permissions),
     runnerTokenSecret: config.runnerTokenSecret,

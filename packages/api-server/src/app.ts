@@ -11,9 +11,11 @@ import { createErrorHandler } from './errors.ts';
 import { accessKeyRoutes } from './routes/access-keys.ts';
 import { authRoutes, publicAuthRoutes } from './routes/auth.ts';
 import { permissionRoutes } from './routes/permissions.ts';
+import { projectConfigRoutes } from './routes/project-config.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { userRoutes } from './routes/users.ts';
+import { workspaceRoutes } from './routes/workspace.ts';
 
 export function createApp(deps: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -38,9 +40,12 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   api.route('/auth', authRoutes());
   api.route('/users', userRoutes(deps));
   api.route('/projects', projectRoutes(deps));
+  api.get('/cluster-info', (c) => c.json({ mode: deps.mode, isOpenShift: false, apiVersion: 'vteam.ambient-code/v1alpha1' }));
   api.route('/projects/:project', permissionRoutes(deps));
+  api.route('/projects/:project', projectConfigRoutes(deps));
   api.route('/projects/:project/keys', accessKeyRoutes(deps));
   api.route('/projects/:project/agentic-sessions', sessionRoutes(deps));
+  api.route('/projects/:project/agentic-sessions', workspaceRoutes(deps));
   app.route('/api', api);
   return app;
 }

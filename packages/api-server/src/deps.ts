@@ -6,6 +6,7 @@ import type {
   IdentityStore,
   PermissionStore,
   ResourceStore,
+  SecretStore,
   WorkloadRuntime,
 } from '@ambient/core';
 import type { Logger } from '@ambient/logger';
@@ -18,6 +19,9 @@ export interface ApiDeps {
   runtime: WorkloadRuntime;
   identities: IdentityStore;
   permissions: PermissionStore;
+  secrets: SecretStore;
+  /** Reported by GET /api/cluster-info. */
+  mode: 'embedded' | 'cluster';
   authenticator: Authenticator;
   authorizer: Authorizer;
   clock: Clock;

@@ -5,6 +5,8 @@ import {
   TERMINAL_SESSION_PHASES,
 } from '@ambient/contracts';
 import type { AgenticSession, AgenticSessionSpec, CreateSessionRequest } from '@ambient/contracts';
+import type { z } from 'zod';
+import type { listSessionsQuerySchema, patchSessionRequestSchema, updateSessionRequestSchema } from '@ambient/contracts';
 import { ConflictError, generateSessionName, isConflict, NotFoundError, runWorkloadName, ValidationError } from '@ambient/core';
 import type { Stored } from '@ambient/core';
 import type { Identity } from './auth/middleware.ts';
@@ -123,3 +125,107 @@ export function assertAcceptsMessages(session: AgenticSession): void {
   }
 }
 
+/** Phases in which the runner uses the spec: changing it then would not do what the user meant. */
+const SPEC_LOCKED_PHASES = new Set(['Creating', 'Running', 'Stopping']);
+
+export async function updateSessionSpec(
+  deps: ApiDeps,
+  project: string,
+  name: string,
+  changes: z.infer<typeof updateSessionRequestSchema>,
+): Promise<Stored<AgenticSession>> {
+  for (;;) {
+    const session = await getSession(deps, project, name);
+    const phase = session.status?.phase ?? 'Pending';
+    if (SPEC_LOCKED_PHASES.has(phase)) {
+      throw new ConflictError(`session "${name}" is ${phase}; stop it before changing its spec`);
+    }
+    try {
+      return await deps.store.update(AgenticSessionKind, { ...session, spec: { ...session.spec, ...changes } });
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+  }
+}
+
+export async function patchSessionMetadata(
+  deps: ApiDeps,
+  project: string,
+  name: string,
+  patch: z.infer<typeof patchSessionRequestSchema>,
+): Promise<Stored<AgenticSession>> {
+  const apply = (current: Record<string, string> | undefined, changes: Record<string, string | null> | undefined) => {
+    const next = { ...current };
+    for (const [key, value] of Object.entries(changes ?? {})) {
+      if (value === null) delete next[key];
+      else next[key] = value;
+    }
+    return next;
+  };
+  for (;;) {
+    const session = await getSession(deps, project, name);
+    const metadata = {
+      ...session.metadata,
+      annotations: apply(session.metadata.annotations, patch.annotations),
+      labels: apply(session.metadata.labels, patch.labels),
+    };
+    try {
+      const updated = await deps.store.update(AgenticSessionKind, { ...session, metadata });
+      deps.onSessionChanged(project, name);
+      return updated;
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+  }
+}
+
+/** A copy of the session's spec in another project, as a new session owned by the caller. */
+export async function cloneSession(
+  deps: ApiDeps,
+  source: Stored<AgenticSession>,
+  targetProject: string,
+  identity: Identity,
+  displayName?: string,
+): Promise<Stored<AgenticSession>> {
+  const { userContext: _previousOwner, parentSessionName: _parent, ...spec } = source.spec;
+  return createSession(
+    deps,
+    targetProject,
+    {
+      ...spec,
+      displayName: displayName ?? (spec.displayName ? `${spec.displayName} (copy)` : undefined),
+      annotations: { 'ambient-code.io/cloned-from': `${source.metadata.namespace}/${source.metadata.name}` },
+    },
+    identity,
+  );
+}
+
+export interface SessionPage {
+  items: Stored<AgenticSession>[];
+  totalCount: number;
+  continue?: string;
+}
+
+/** Newest first; `continue` is the offset of the next page (opaque to clients). */
+export async function listSessions(
+  deps: ApiDeps,
+  project: string,
+  query: z.infer<typeof listSessionsQuerySchema>,
+): Promise<SessionPage> {
+  const { items } = await deps.store.list(AgenticSessionKind, project);
+  const search = query.search?.toLowerCase();
+  const matching = items
+    .filter((session) => !query.phase || (session.status?.phase ?? 'Pending') === query.phase)
+    .filter(
+      (session) =>
+        !search ||
+        session.metadata.name.includes(search) ||
+        (session.spec.displayName ?? '').toLowerCase().includes(search),
+    )
+    .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name));
+  const offset = query.continue ? Number.parseInt(query.continue, 10) : 0;
+  if (!Number.isInteger(offset) || offset < 0) throw new ValidationError('the continue token is invalid');
+  const page = matching.slice(offset, offset + query.limit);
+  const next = offset + page.length;
+  return { items: page, totalCount: matching.length, continue: next < matching.length ? String(next) : undefined };
+}

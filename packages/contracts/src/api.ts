@@ -65,3 +65,50 @@ export const errorBodySchema = z.object({
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export { agenticSessionSpecSchema };
+
+/** Query of GET …/agentic-sessions: pagination and search. */
+export const listSessionsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  continue: z.string().max(200).optional(),
+  search: z.string().max(200).optional(),
+  phase: z.enum(['Pending', 'Creating', 'Running', 'Stopping', 'Stopped', 'Completed', 'Failed']).optional(),
+});
+
+/** Body of PUT …/agentic-sessions/:name: the spec fields a user may change while it is not running. */
+export const updateSessionRequestSchema = z.strictObject({
+  initialPrompt: z.string().min(1).optional(),
+  displayName: z.string().max(200).optional(),
+  interactive: z.boolean().optional(),
+  llmSettings: llmSettingsSchema.optional(),
+  timeout: z.number().int().positive().max(7 * 24 * 3600).optional(),
+  inactivityTimeout: z.number().int().positive().optional(),
+  repos: z.array(sessionRepoSchema).max(20).optional(),
+  environmentVariables: z.record(z.string(), z.string()).optional(),
+  agent: z.string().optional(),
+});
+
+/** Body of PATCH …/agentic-sessions/:name: annotations and labels only (null removes a key). */
+export const patchSessionRequestSchema = z.strictObject({
+  annotations: z.record(z.string().min(1).max(253), z.string().max(4096).nullable()).optional(),
+  labels: z.record(z.string().min(1).max(253), z.string().max(63).nullable()).optional(),
+});
+
+export const displayNameRequestSchema = z.strictObject({
+  displayName: z.string().min(1).max(200),
+});
+
+export const cloneSessionRequestSchema = z.strictObject({
+  targetProject: z.string().min(1),
+  displayName: z.string().max(200).optional(),
+});
+
+export const projectSecretsRequestSchema = z.strictObject({
+  /** Keys are environment variable names; an empty string removes the key. */
+  data: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'keys are environment variable names').max(128), z.string().max(64 * 1024)),
+});
+
+/** A secret as the API shows it: which keys are set, never their values. */
+export const projectSecretsViewSchema = z.object({
+  name: z.string(),
+  keys: z.array(z.object({ key: z.string(), updatedAt: z.string() })),
+});

@@ -8,3 +8,4 @@ export * from './summary.ts';
 export * from './runner-token.ts';
 export * from './names.ts';
 export * from './identity.ts';
+export * from './secret-store.ts';

@@ -10,3 +10,4 @@ export { ProcessWorkloadRuntime } from './process-runtime.ts';
 export type { ProcessRuntimeOptions } from './process-runtime.ts';
 export { SqliteIdentityStore, TOKEN_PREFIX, hashToken } from './sqlite-identity-store.ts';
 export { SqlitePermissionStore } from './sqlite-permission-store.ts';
+export { SqliteSecretStore } from './sqlite-secret-store.ts';

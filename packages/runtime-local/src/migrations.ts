@@ -129,4 +129,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'project-secrets',
+    sql: `
+      -- One row per key; the value is AES-256-GCM encrypted (iv, tag and ciphertext, base64).
+      CREATE TABLE project_secrets (
+        project TEXT NOT NULL,
+        name TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (project, name, key)
+      );
+    `,
+  },
 ];

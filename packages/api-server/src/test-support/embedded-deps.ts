@@ -2,6 +2,8 @@
  * ApiDeps over real SQLite adapters (in memory), for tests and benchmarks of the HTTP layer.
  * The workload runtime is a recorder: these tests exercise the API, not runners.
  */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { systemClock } from '@ambient/core';
 import type { WorkloadRuntime, WorkloadSpec } from '@ambient/core';
 import { createLogger } from '@ambient/logger';
@@ -12,6 +14,7 @@ import {
   SqliteIdentityStore,
   SqlitePermissionStore,
   SqliteResourceStore,
+  SqliteSecretStore,
 } from '@ambient/runtime-local';
 import { createEmbeddedAuthenticator, createEmbeddedAuthorizer } from '../auth/embedded.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -23,7 +26,7 @@ export interface RecordingRuntime extends WorkloadRuntime {
   deleted: string[];
 }
 
-export function recordingRuntime(): RecordingRuntime {
+export function recordingRuntime(workspaceRoot?: string): RecordingRuntime {
   const started: WorkloadSpec[] = [];
   const deleted: string[] = [];
   return {
@@ -39,14 +42,15 @@ export function recordingRuntime(): RecordingRuntime {
     },
     deleteWorkspace: async () => undefined,
     watch: () => () => undefined,
+    ...(workspaceRoot ? { workspacePath: (namespace: string, name: string) => join(workspaceRoot, namespace, name) } : {}),
   };
 }
 
-export function createTestDeps(overrides: Partial<ApiDeps> = {}): { deps: ApiDeps; close(): void; runtime: RecordingRuntime; changed: string[] } {
+export function createTestDeps(overrides: Partial<ApiDeps> = {}, options: { workspaceRoot?: string } = {}): { deps: ApiDeps; close(): void; runtime: RecordingRuntime; changed: string[] } {
   const database = openDatabase(':memory:');
   const identities = new SqliteIdentityStore(database);
   const permissions = new SqlitePermissionStore(database);
-  const runtime = recordingRuntime();
+  const runtime = recordingRuntime(options.workspaceRoot);
   const changed: string[] = [];
   const deps: ApiDeps = {
     store: new SqliteResourceStore(database),
@@ -55,6 +59,8 @@ export function createTestDeps(overrides: Partial<ApiDeps> = {}): { deps: ApiDep
     runtime,
     identities,
     permissions,
+    secrets: new SqliteSecretStore(database, randomBytes(32)),
+    mode: 'embedded',
     authenticator: createEmbeddedAuthenticator({ adminToken: TEST_ADMIN_TOKEN, identities }),
     authorizer: createEmbeddedAuthorizer(permissions),
     clock: systemClock,

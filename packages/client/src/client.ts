@@ -1,0 +1,132 @@
+/**
+ * The typed client of the platform API: one method per route, bodies validated with the contract
+ * schemas, errors as ClientError / ConnectionError. The CLI and the web UI both use it.
+ */
+import {
+  agenticSessionSchema,
+  createSessionResponseSchema,
+  projectViewSchema,
+  runResponseSchema,
+} from '@ambient/contracts';
+import type {
+  createSessionRequestSchema,
+  AgenticSession,
+  CreateProjectRequest,
+  ProjectView,
+  SessionEvent,
+} from '@ambient/contracts';
+import type { z } from 'zod';
+import { streamSessionEvents } from './event-stream.ts';
+import type { SessionEventsOptions } from './event-stream.ts';
+import {
+  healthResponseSchema,
+  interruptResponseSchema,
+  phaseRequestResponseSchema,
+  projectListSchema,
+  sessionListSchema,
+} from './responses.ts';
+import type { HealthResponse, InterruptResponse, PhaseRequestResponse } from './responses.ts';
+import { segment, Transport } from './transport.ts';
+import type { TransportOptions } from './transport.ts';
+
+export type ClientOptions = TransportOptions;
+/**
+ * What callers pass to `sessions.create`: the contract's CreateSessionRequest as the server accepts
+ * it (zod input type), so fields with server-side defaults (`repos[].autoPush`) stay optional.
+ */
+export type CreateSessionInput = z.input<typeof createSessionRequestSchema>;
+export type CreateSessionResponse = z.infer<typeof createSessionResponseSchema>;
+export type RunResponse = z.infer<typeof runResponseSchema>;
+
+/** Every call takes an optional signal to cancel it. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface ProjectsApi {
+  list(options?: CallOptions): Promise<ProjectView[]>;
+  get(project: string, options?: CallOptions): Promise<ProjectView>;
+  create(body: CreateProjectRequest, options?: CallOptions): Promise<ProjectView>;
+}
+
+export interface SessionsApi {
+  /** Newest first (the server's order). */
+  list(project: string, options?: CallOptions): Promise<AgenticSession[]>;
+  create(project: string, body: CreateSessionInput, options?: CallOptions): Promise<CreateSessionResponse>;
+  get(project: string, name: string, options?: CallOptions): Promise<AgenticSession>;
+  /** Deletes the session with its runner, workspace and history. */
+  delete(project: string, name: string, options?: CallOptions): Promise<void>;
+  /** Records the intent to stop; the session reaches `Stopped` shortly after. */
+  stop(project: string, name: string, options?: CallOptions): Promise<PhaseRequestResponse>;
+  /** Records the intent to (re)start a stopped or finished session. */
+  start(project: string, name: string, options?: CallOptions): Promise<PhaseRequestResponse>;
+  /** A follow-up user message for an interactive session; `runId` is the echoed message's id. */
+  send(project: string, name: string, text: string, options?: CallOptions): Promise<RunResponse>;
+  /** Ends the current turn; the session stays usable. */
+  interrupt(project: string, name: string, options?: CallOptions): Promise<InterruptResponse>;
+  /** Live events with exact resume; see SessionEventsOptions. */
+  events(project: string, name: string, options?: SessionEventsOptions): AsyncIterable<SessionEvent>;
+}
+
+export interface AmbientClient {
+  /** The normalised server root the client talks to. */
+  readonly baseUrl: string;
+  health(options?: CallOptions): Promise<HealthResponse>;
+  projects: ProjectsApi;
+  sessions: SessionsApi;
+}
+
+export function createClient(options: ClientOptions): AmbientClient {
+  const transport = new Transport(options);
+  const projectPath = (project: string): string => `/api/projects/${segment(project)}`;
+  const sessionsPath = (project: string): string => `${projectPath(project)}/agentic-sessions`;
+  const sessionPath = (project: string, name: string): string => `${sessionsPath(project)}/${segment(name)}`;
+
+  const projects: ProjectsApi = {
+    async list(call = {}) {
+      const body = await transport.request('GET', '/api/projects', { schema: projectListSchema, ...call });
+      return body.items;
+    },
+    get: (project, call = {}) => transport.request('GET', projectPath(project), { schema: projectViewSchema, ...call }),
+    create: (body, call = {}) =>
+      transport.request('POST', '/api/projects', { body, schema: projectViewSchema, ...call }),
+  };
+
+  const sessions: SessionsApi = {
+    async list(project, call = {}) {
+      const body = await transport.request('GET', sessionsPath(project), { schema: sessionListSchema, ...call });
+      return body.items;
+    },
+    create: (project, body, call = {}) =>
+      transport.request('POST', sessionsPath(project), { body, schema: createSessionResponseSchema, ...call }),
+    get: (project, name, call = {}) =>
+      transport.request('GET', sessionPath(project, name), { schema: agenticSessionSchema, ...call }),
+    async delete(project, name, call = {}) {
+      await transport.request('DELETE', sessionPath(project, name), call);
+    },
+    stop: (project, name, call = {}) =>
+      transport.request('POST', `${sessionPath(project, name)}/stop`, { schema: phaseRequestResponseSchema, ...call }),
+    start: (project, name, call = {}) =>
+      transport.request('POST', `${sessionPath(project, name)}/start`, { schema: phaseRequestResponseSchema, ...call }),
+    send: (project, name, text, call = {}) =>
+      transport.request('POST', `${sessionPath(project, name)}/agui/run`, {
+        body: { message: text },
+        schema: runResponseSchema,
+        ...call,
+      }),
+    interrupt: (project, name, call = {}) =>
+      transport.request('POST', `${sessionPath(project, name)}/agui/interrupt`, {
+        schema: interruptResponseSchema,
+        ...call,
+      }),
+    events: (project, name, eventOptions = {}) =>
+      streamSessionEvents(transport, `${sessionPath(project, name)}/agui/events`, eventOptions),
+  };
+
+  return {
+    baseUrl: transport.baseUrl,
+    health: (call = {}) => transport.request('GET', '/health', { schema: healthResponseSchema, ...call }),
+    projects,
+    sessions,
+  };
+}

@@ -1,0 +1,17 @@
+export { createClient } from './client.ts';
+export type {
+  AmbientClient,
+  CallOptions,
+  ClientOptions,
+  CreateSessionInput,
+  CreateSessionResponse,
+  ProjectsApi,
+  RunResponse,
+  SessionsApi,
+} from './client.ts';
+export { ClientError, ConnectionError, InvalidResponseError } from './errors.ts';
+export type { SessionEventsOptions, ReconnectInfo } from './event-stream.ts';
+export type { HealthResponse, InterruptResponse, PhaseRequestResponse } from './responses.ts';
+export type { FetchFunction } from './transport.ts';
+export { backoffDelayMs } from './backoff.ts';
+export type { BackoffOptions } from './backoff.ts';
