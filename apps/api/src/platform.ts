@@ -12,7 +12,7 @@ import { attachRunnerChannel, createApp, createEmbeddedAuthenticator, createEmbe
 import { Controller } from '@ambient/controller-kit';
 import { systemClock } from '@ambient/core';
 import { createLogger } from '@ambient/logger';
-import { createSessionReconciler, sessionKey } from '@ambient/reconcilers';
+import { createRunnerLauncher, createSessionReconciler, projectSettingsOf, sessionKey } from '@ambient/reconcilers';
 import {
   openDatabase,
   ProcessWorkloadRuntime,
@@ -24,7 +24,7 @@ import {
   SqliteSecretStore,
 } from '@ambient/runtime-local';
 import type { EmbeddedConfig } from './config.ts';
-import { createRunnerLauncher, runnerCommand } from './runner-launch.ts';
+import { runnerCommand } from './runner-command.ts';
 
 export interface RunningPlatform {
   url: string;
@@ -60,7 +60,9 @@ export async function startEmbeddedPlatform(
     runnerTokenSecret: config.runnerTokenSecret,
     anthropicApiKey: model.apiKey,
     anthropicBaseUrl: model.baseUrl,
-    claudeMaxRetries: config.claudeMaxRetries,
+    runnerEnv: config.claudeMaxRetries ? { CLAUDE_CODE_MAX_RETRIES: config.claudeMaxRetries } : {},
+    store,
+    secrets,
     clock,
   });
   const controller = new Controller({
@@ -69,10 +71,13 @@ export async function startEmbeddedPlatform(
     logger,
     reconcile: createSessionReconciler({
       store, runtime, events, clock, launchRunner,
-      projectDefaults: async () => ({
-        timeoutSeconds: config.defaultTimeoutSeconds,
-        inactivityTimeoutSeconds: config.defaultInactivityTimeoutSeconds,
-      }),
+      projectDefaults: async (namespace) => {
+        const projectSettings = await projectSettingsOf(store, namespace);
+        return {
+          timeoutSeconds: projectSettings?.defaultTimeoutSeconds ?? config.defaultTimeoutSeconds,
+          inactivityTimeoutSeconds: projectSettings?.defaultInactivityTimeoutSeconds ?? config.defaultInactivityTimeoutSeconds,
+        };
+      },
     }),
   });
   const onSessionChanged = (namespace: string, name: string): void => controller.enqueue(sessionKey(namespace, name));

@@ -1,2 +1,3 @@
 export * from './session/decisions.ts';
 export * from './session/manager.ts';
+export * from './session/runner-launch.ts';
