@@ -3,6 +3,9 @@
  * and an access key of another project. Outsiders get 404 (projects do not leak), members with too
  * weak a role get 403, and allowed calls never fail on authorisation.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectRole } from '@ambient/contracts';
 import { createApp } from './app.ts';
@@ -36,6 +39,20 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', path: ({ session }) => `/api/projects/alpha/agentic-sessions/${session}/start`, required: 'edit' },
   { method: 'POST', path: ({ session }) => `/api/projects/alpha/agentic-sessions/${session}/stop`, required: 'edit' },
   { method: 'GET', path: ({ session }) => `/api/projects/alpha/agentic-sessions/${session}/agui/events`, required: 'view' },
+  { method: 'PUT', path: ({ session }) => `/api/projects/alpha/agentic-sessions/${session}`, body: { displayName: 'x' }, required: 'edit' },
+  { method: 'PATCH', path: ({ session }) => `/api/projects/alpha/agentic-sessions/${session}`, body: { annotations: { a: 'b' } }, required: 'edit' },
+  { method: 'PUT', path: ({ session }) => `/api/projects/alpha/agentic-sessions/${session}/displayname`, body: { displayName: 'y' }, required: 'edit' },
+  { method: 'POST', path: ({ session }) => `/api/projects/alpha/agentic-sessions/${session}/clone`, body: { targetProject: 'alpha' }, required: 'edit' },
+  { method: 'GET', path: ({ session }) => `/api/projects/alpha/agentic-sessions/${session}/workspace`, required: 'view' },
+  { method: 'PUT', path: ({ session }) => `/api/projects/alpha/agentic-sessions/${session}/workspace/notes.txt`, body: 'text', required: 'edit' },
+  { method: 'GET', path: ({ session }) => `/api/projects/alpha/agentic-sessions/${session}/workspace/notes.txt`, required: 'view' },
+  { method: 'DELETE', path: ({ session }) => `/api/projects/alpha/agentic-sessions/${session}/workspace/notes.txt`, required: 'edit' },
+  { method: 'GET', path: () => '/api/projects/alpha/settings', required: 'view' },
+  { method: 'PUT', path: () => '/api/projects/alpha/settings', body: { groupAccess: [] }, required: 'admin' },
+  { method: 'GET', path: () => '/api/projects/alpha/runner-secrets', required: 'view' },
+  { method: 'PUT', path: () => '/api/projects/alpha/runner-secrets', body: { data: { ANTHROPIC_API_KEY: 'k' } }, required: 'admin' },
+  { method: 'GET', path: () => '/api/projects/alpha/integration-secrets', required: 'view' },
+  { method: 'PUT', path: () => '/api/projects/alpha/integration-secrets', body: { data: { GITHUB_TOKEN: 'k' } }, required: 'admin' },
   { method: 'DELETE', path: () => '/api/projects/alpha/agentic-sessions/session-does-not-exist', required: 'edit' },
   { method: 'DELETE', path: () => '/api/projects/alpha', required: 'admin' },
 ];
@@ -57,19 +74,21 @@ describe('authorisation on every project route', () => {
   const tokens = {} as Record<Caller, string>;
   let session = '';
   let keyId = '';
+  let workspaceRoot = '';
 
   const call = async (method: string, path: string, token: string, body?: unknown): Promise<Response> => {
     const response = await app.request(path, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     if (response.headers.get('content-type')?.includes('text/event-stream')) await response.body?.cancel();
     return response;
   };
 
   beforeAll(async () => {
-    ({ deps, close } = createTestDeps());
+    workspaceRoot = mkdtempSync(join(tmpdir(), 'authz-workspaces-'));
+    ({ deps, close } = createTestDeps({}, { workspaceRoot }));
     app = createApp(deps);
     for (const name of ['owner', 'editor', 'viewer', 'stranger']) {
       await deps.identities.createUser({ name, groups: name === 'viewer' ? ['readers'] : [] });
@@ -96,7 +115,10 @@ describe('authorisation on every project route', () => {
     session = ((await created.json()) as { name: string }).name;
   });
 
-  afterAll(() => close());
+  afterAll(() => {
+    close();
+    rmSync(workspaceRoot, { recursive: true, force: true });
+  });
 
   const callers: Caller[] = ['view', 'viewKey', 'edit', 'none', 'foreignKey', 'admin'];
   for (const route of ROUTES) {
@@ -114,6 +136,9 @@ describe('authorisation on every project route', () => {
         } else {
           expect([401, 403].includes(response.status), label).toBe(false);
           expect(response.status, label).toBeLessThan(500);
+          if (response.status === 404) {
+            expect(((await response.json()) as { message: string }).message, label).not.toContain('project "alpha" not found');
+          }
         }
       }
     });
