@@ -7,6 +7,7 @@ import { MAX_BODY_BYTES } from './deps.ts';
 import type { AppEnv } from './auth/middleware.ts';
 import { authenticate } from './auth/middleware.ts';
 import { AuthFailureLimiter } from './auth/failure-limiter.ts';
+import { accessLog } from './access-log.ts';
 import { createErrorHandler } from './errors.ts';
 import { accessKeyRoutes } from './routes/access-keys.ts';
 import { authRoutes, publicAuthRoutes } from './routes/auth.ts';
@@ -22,6 +23,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.onError(createErrorHandler(deps.logger));
   app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404));
 
+  app.use('*', accessLog(deps.logger));
   app.get('/health', (c) => c.json({ status: 'healthy' }));
 
   const limiter = new AuthFailureLimiter();
