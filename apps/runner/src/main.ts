@@ -4,7 +4,9 @@
  * with the RUNNER_ENV variables set and cwd = the session workspace. Exits with a RUNNER_EXIT code.
  * Wiring only; the logic lives in runner.ts.
  */
-import { RUNNER_EXIT } from '@ambient/contracts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RUNNER_ENV, RUNNER_EXIT } from '@ambient/contracts';
 import { createLogger } from './log.ts';
 import { describeError } from './redact.ts';
 import { runRunner } from './runner.ts';
@@ -15,12 +17,31 @@ const log = createLogger({ secrets });
 // A bug must end the process with a clear (and redacted) message, not a stack full of env values.
 process.on('uncaughtException', (error) => {
   log.error(`uncaught exception: ${describeError(error, secrets)}`);
+  recordExit(RUNNER_EXIT.crash);
   process.exit(RUNNER_EXIT.crash);
 });
 process.on('unhandledRejection', (reason) => {
   log.error(`unhandled rejection: ${describeError(reason, secrets)}`);
+  recordExit(RUNNER_EXIT.crash);
   process.exit(RUNNER_EXIT.crash);
 });
 
-const code = await runRunner({ env: process.env, signals: process, log });
+/**
+ * The exit code, for a server that adopted this runner after a restart (it is not our parent then
+ * and cannot see the code otherwise). Best effort: the workspace may be gone.
+ */
+function recordExit(code: number): void {
+  try {
+    const workspace = process.env[RUNNER_ENV.workspaceDir] ?? process.cwd();
+    writeFileSync(join(workspace, '.ambient', 'exit-status.json'), JSON.stringify({ pid: process.pid, code }));
+  } catch {
+    // Nothing to record into.
+  }
+}
+
+const code = await runRunner({ env: process.env, signals: process, log, exit: (exitCode) => {
+  recordExit(exitCode);
+  process.exit(exitCode);
+} });
+recordExit(code);
 process.exit(code);

@@ -22,13 +22,25 @@ describe('client requests', () => {
 
   it('sends the bearer token and JSON, and parses responses with the contract schemas', async () => {
     const client = await clientFor((_request, response, recorded) => {
-      if (recorded.method === 'POST') return sendJson(response, 201, { name: 'demo', displayName: 'Demo' });
-      sendJson(response, 200, { items: [{ name: 'demo', creationTimestamp: '2026-01-01T00:00:00Z' }] });
+      if (recorded.method === 'POST')
+        return sendJson(response, 201, { name: 'demo', displayName: 'Demo' });
+      sendJson(response, 200, {
+        items: [{ name: 'demo', creationTimestamp: '2026-01-01T00:00:00Z' }],
+      });
     }, '/api/');
-    expect(await client.projects.create({ name: 'demo', displayName: 'Demo' })).toEqual({ name: 'demo', displayName: 'Demo' });
-    expect(await client.projects.list()).toEqual([{ name: 'demo', creationTimestamp: '2026-01-01T00:00:00Z' }]);
+    expect(await client.projects.create({ name: 'demo', displayName: 'Demo' })).toEqual({
+      name: 'demo',
+      displayName: 'Demo',
+    });
+    expect(await client.projects.list()).toEqual([
+      { name: 'demo', creationTimestamp: '2026-01-01T00:00:00Z' },
+    ]);
     const [post, get] = server!.requests;
-    expect(post).toMatchObject({ method: 'POST', url: '/api/projects', body: '{"name":"demo","displayName":"Demo"}' });
+    expect(post).toMatchObject({
+      method: 'POST',
+      url: '/api/projects',
+      body: '{"name":"demo","displayName":"Demo"}',
+    });
     expect(post?.headers['authorization']).toBe(`Bearer ${TOKEN}`);
     expect(post?.headers['content-type']).toBe('application/json');
     expect(get).toMatchObject({ method: 'GET', url: '/api/projects' });
@@ -59,6 +71,30 @@ describe('client requests', () => {
     expect(JSON.parse(server!.requests[2]!.body)).toEqual({ message: 'hello' });
   });
 
+  it('lists every session across pages by following the continue token', async () => {
+    const session = (name: string) => ({
+      apiVersion: 'vteam.ambient-code/v1alpha1',
+      kind: 'AgenticSession',
+      metadata: { name, namespace: 'demo' },
+      spec: { interactive: true },
+    });
+    const client = await clientFor((_request, response, recorded) => {
+      if (recorded.url.endsWith('continue=2'))
+        return sendJson(response, 200, { items: [session('c')], totalCount: 3 });
+      sendJson(response, 200, {
+        items: [session('a'), session('b')],
+        totalCount: 3,
+        continue: '2',
+      });
+    });
+    const sessions = await client.sessions.list('demo');
+    expect(sessions.map((each) => each.metadata.name)).toEqual(['a', 'b', 'c']);
+    expect(server!.requests.map((request) => request.url)).toEqual([
+      '/api/projects/demo/agentic-sessions',
+      '/api/projects/demo/agentic-sessions?continue=2',
+    ]);
+  });
+
   it('turns error bodies into ClientError with status, code, message and details', async () => {
     const details = [{ path: 'prompt', message: 'required' }];
     const client = await clientFor((_request, response) =>
@@ -66,7 +102,12 @@ describe('client requests', () => {
     );
     const error = await client.sessions.create('demo', {}).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ClientError);
-    expect(error).toMatchObject({ status: 400, code: 'bad_request', message: 'the request is invalid', details });
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'bad_request',
+      message: 'the request is invalid',
+      details,
+    });
   });
 
   it('still gives a readable ClientError when a proxy answers with HTML', async () => {
@@ -83,16 +124,23 @@ describe('client requests', () => {
 
   it('does not retry 401 or other 4xx answers', async () => {
     const client = await clientFor((_request, response) =>
-      sendJson(response, 401, { error: 'unauthorized', message: 'invalid or expired bearer token' }),
+      sendJson(response, 401, {
+        error: 'unauthorized',
+        message: 'invalid or expired bearer token',
+      }),
     );
-    await expect(client.projects.list()).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+    await expect(client.projects.list()).rejects.toMatchObject({
+      status: 401,
+      code: 'unauthorized',
+    });
     expect(server!.requests).toHaveLength(1);
   });
 
   it('retries a GET after network errors and 503s, then succeeds', async () => {
     const client = await clientFor((_request, response, _recorded, index) => {
       if (index === 0) return void response.socket?.destroy();
-      if (index === 1) return sendJson(response, 503, { error: 'unavailable', message: 'restarting' });
+      if (index === 1)
+        return sendJson(response, 503, { error: 'unavailable', message: 'restarting' });
       sendJson(response, 200, { status: 'healthy' });
     });
     expect(await client.health()).toEqual({ status: 'healthy' });
@@ -101,7 +149,9 @@ describe('client requests', () => {
 
   it('never repeats a POST whose connection broke', async () => {
     const client = await clientFor((_request, response) => void response.socket?.destroy());
-    await expect(client.sessions.send('demo', 'session-1', 'hello')).rejects.toBeInstanceOf(ConnectionError);
+    await expect(client.sessions.send('demo', 'session-1', 'hello')).rejects.toBeInstanceOf(
+      ConnectionError,
+    );
     expect(server!.requests).toHaveLength(1);
   });
 
@@ -110,7 +160,12 @@ describe('client requests', () => {
     const url = server.url;
     await server.close();
     server = undefined;
-    const client = createClient({ baseUrl: url, token: TOKEN, backoff: FAST_BACKOFF, getRetries: 1 });
+    const client = createClient({
+      baseUrl: url,
+      token: TOKEN,
+      backoff: FAST_BACKOFF,
+      getRetries: 1,
+    });
     const error = await client.projects.list().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toContain(`cannot reach ${url}/api/projects`);
@@ -118,7 +173,9 @@ describe('client requests', () => {
   });
 
   it('rejects a 2xx body that does not match the contract', async () => {
-    const client = await clientFor((_request, response) => sendJson(response, 200, { items: [{ nom: 'x' }] }));
+    const client = await clientFor((_request, response) =>
+      sendJson(response, 200, { items: [{ nom: 'x' }] }),
+    );
     await expect(client.projects.list()).rejects.toBeInstanceOf(InvalidResponseError);
   });
 

@@ -50,9 +50,13 @@ export interface ProjectsApi {
 }
 
 export interface SessionsApi {
-  /** Newest first (the server's order). */
+  /** Every session of the project, newest first (the server's order), across all pages. */
   list(project: string, options?: CallOptions): Promise<AgenticSession[]>;
-  create(project: string, body: CreateSessionInput, options?: CallOptions): Promise<CreateSessionResponse>;
+  create(
+    project: string,
+    body: CreateSessionInput,
+    options?: CallOptions,
+  ): Promise<CreateSessionResponse>;
   get(project: string, name: string, options?: CallOptions): Promise<AgenticSession>;
   /** Deletes the session with its runner, workspace and history. */
   delete(project: string, name: string, options?: CallOptions): Promise<void>;
@@ -65,7 +69,11 @@ export interface SessionsApi {
   /** Ends the current turn; the session stays usable. */
   interrupt(project: string, name: string, options?: CallOptions): Promise<InterruptResponse>;
   /** Live events with exact resume; see SessionEventsOptions. */
-  events(project: string, name: string, options?: SessionEventsOptions): AsyncIterable<SessionEvent>;
+  events(
+    project: string,
+    name: string,
+    options?: SessionEventsOptions,
+  ): AsyncIterable<SessionEvent>;
 }
 
 export interface AmbientClient {
@@ -80,34 +88,66 @@ export function createClient(options: ClientOptions): AmbientClient {
   const transport = new Transport(options);
   const projectPath = (project: string): string => `/api/projects/${segment(project)}`;
   const sessionsPath = (project: string): string => `${projectPath(project)}/agentic-sessions`;
-  const sessionPath = (project: string, name: string): string => `${sessionsPath(project)}/${segment(name)}`;
+  const sessionPath = (project: string, name: string): string =>
+    `${sessionsPath(project)}/${segment(name)}`;
 
   const projects: ProjectsApi = {
     async list(call = {}) {
-      const body = await transport.request('GET', '/api/projects', { schema: projectListSchema, ...call });
+      const body = await transport.request('GET', '/api/projects', {
+        schema: projectListSchema,
+        ...call,
+      });
       return body.items;
     },
-    get: (project, call = {}) => transport.request('GET', projectPath(project), { schema: projectViewSchema, ...call }),
+    get: (project, call = {}) =>
+      transport.request('GET', projectPath(project), { schema: projectViewSchema, ...call }),
     create: (body, call = {}) =>
       transport.request('POST', '/api/projects', { body, schema: projectViewSchema, ...call }),
   };
 
   const sessions: SessionsApi = {
     async list(project, call = {}) {
-      const body = await transport.request('GET', sessionsPath(project), { schema: sessionListSchema, ...call });
-      return body.items;
+      // The server pages (100 per page by default); callers want the whole list, so follow
+      // `continue` until it is gone, stopping should a server repeat a token.
+      const items: AgenticSession[] = [];
+      const seenTokens = new Set<string>();
+      let token: string | undefined;
+      do {
+        const query = token ? `?continue=${encodeURIComponent(token)}` : '';
+        const page = await transport.request('GET', `${sessionsPath(project)}${query}`, {
+          schema: sessionListSchema,
+          ...call,
+        });
+        items.push(...page.items);
+        if (token) seenTokens.add(token);
+        token = page.continue && !seenTokens.has(page.continue) ? page.continue : undefined;
+      } while (token);
+      return items;
     },
     create: (project, body, call = {}) =>
-      transport.request('POST', sessionsPath(project), { body, schema: createSessionResponseSchema, ...call }),
+      transport.request('POST', sessionsPath(project), {
+        body,
+        schema: createSessionResponseSchema,
+        ...call,
+      }),
     get: (project, name, call = {}) =>
-      transport.request('GET', sessionPath(project, name), { schema: agenticSessionSchema, ...call }),
+      transport.request('GET', sessionPath(project, name), {
+        schema: agenticSessionSchema,
+        ...call,
+      }),
     async delete(project, name, call = {}) {
       await transport.request('DELETE', sessionPath(project, name), call);
     },
     stop: (project, name, call = {}) =>
-      transport.request('POST', `${sessionPath(project, name)}/stop`, { schema: phaseRequestResponseSchema, ...call }),
+      transport.request('POST', `${sessionPath(project, name)}/stop`, {
+        schema: phaseRequestResponseSchema,
+        ...call,
+      }),
     start: (project, name, call = {}) =>
-      transport.request('POST', `${sessionPath(project, name)}/start`, { schema: phaseRequestResponseSchema, ...call }),
+      transport.request('POST', `${sessionPath(project, name)}/start`, {
+        schema: phaseRequestResponseSchema,
+        ...call,
+      }),
     send: (project, name, text, call = {}) =>
       transport.request('POST', `${sessionPath(project, name)}/agui/run`, {
         body: { message: text },
@@ -125,7 +165,8 @@ export function createClient(options: ClientOptions): AmbientClient {
 
   return {
     baseUrl: transport.baseUrl,
-    health: (call = {}) => transport.request('GET', '/health', { schema: healthResponseSchema, ...call }),
+    health: (call = {}) =>
+      transport.request('GET', '/health', { schema: healthResponseSchema, ...call }),
     projects,
     sessions,
   };

@@ -64,7 +64,12 @@ export async function errorFromResponse(response: Response): Promise<ClientError
   }
   const parsed = errorBodySchema.safeParse(json);
   if (parsed.success) {
-    return new ClientError(response.status, parsed.data.error, parsed.data.message, parsed.data.details);
+    return new ClientError(
+      response.status,
+      parsed.data.error,
+      parsed.data.message,
+      parsed.data.details,
+    );
   }
   const snippet = text.replace(/\s+/g, ' ').trim().slice(0, 200);
   const statusText = response.statusText || 'request failed';

@@ -18,7 +18,11 @@ describe('session event stream', () => {
 
   async function eventsFrom(handler: TestHandler, options: SessionEventsOptions = {}) {
     server = await startTestServer(handler);
-    const client = createClient({ baseUrl: server.url, token: 'token-0123456789abcdef', backoff: FAST_BACKOFF });
+    const client = createClient({
+      baseUrl: server.url,
+      token: 'token-0123456789abcdef',
+      backoff: FAST_BACKOFF,
+    });
     return client.sessions.events('demo', 'session-1', options);
   }
 
@@ -67,37 +71,55 @@ describe('session event stream', () => {
     );
     const received = await take(events, 6);
     expect(received.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(server!.requests.map((request) => request.headers['last-event-id'])).toEqual([undefined, '3']);
+    expect(server!.requests.map((request) => request.headers['last-event-id'])).toEqual([
+      undefined,
+      '3',
+    ]);
     expect(reconnects).toHaveLength(1);
     expect(reconnects[0]).toMatchObject({ attempt: 1, afterSeq: 3 });
   });
 
   it('starts after a given seq and reconnects when the server closes the stream', async () => {
-    const events = await eventsFrom((request, response, _recorded, index) => {
-      startSse(response);
-      const after = Number(request.headers['last-event-id']);
-      response.end(sseFrame(textEvent(after + 1)) + (index === 0 ? sseFrame(textEvent(after + 2)) : ''));
-    }, { afterSeq: 10 });
+    const events = await eventsFrom(
+      (request, response, _recorded, index) => {
+        startSse(response);
+        const after = Number(request.headers['last-event-id']);
+        response.end(
+          sseFrame(textEvent(after + 1)) + (index === 0 ? sseFrame(textEvent(after + 2)) : ''),
+        );
+      },
+      { afterSeq: 10 },
+    );
     expect((await take(events, 4)).map((event) => event.seq)).toEqual([11, 12, 13, 14]);
-    expect(server!.requests.map((request) => request.headers['last-event-id'])).toEqual(['10', '12', '13']);
+    expect(server!.requests.map((request) => request.headers['last-event-id'])).toEqual([
+      '10',
+      '12',
+      '13',
+    ]);
   });
 
   it('ends when the server closes the stream and reconnect is off', async () => {
-    const events = await eventsFrom((_request, response) => {
-      startSse(response);
-      response.end(sseFrame(textEvent(1)));
-    }, { reconnect: false });
+    const events = await eventsFrom(
+      (_request, response) => {
+        startSse(response);
+        response.end(sseFrame(textEvent(1)));
+      },
+      { reconnect: false },
+    );
     expect((await take(events, 10)).map((event) => event.seq)).toEqual([1]);
     expect(server!.requests).toHaveLength(1);
   });
 
   it('stops cleanly, without an error, when the signal aborts', async () => {
     const controller = new AbortController();
-    const events = await eventsFrom((_request, response) => {
-      startSse(response);
-      response.write(sseFrame(textEvent(1)));
-      // …and then nothing: the consumer aborts while waiting.
-    }, { signal: controller.signal });
+    const events = await eventsFrom(
+      (_request, response) => {
+        startSse(response);
+        response.write(sseFrame(textEvent(1)));
+        // …and then nothing: the consumer aborts while waiting.
+      },
+      { signal: controller.signal },
+    );
     const received: SessionEvent[] = [];
     for await (const event of events) {
       received.push(event);
@@ -109,7 +131,10 @@ describe('session event stream', () => {
 
   it('throws 401 and 404 at once instead of reconnecting', async () => {
     const events = await eventsFrom((_request, response) =>
-      sendJson(response, 404, { error: 'not_found', message: 'session "session-1" not found in project "demo"' }),
+      sendJson(response, 404, {
+        error: 'not_found',
+        message: 'session "session-1" not found in project "demo"',
+      }),
     );
     const error = await take(events, 1).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ClientError);
@@ -119,11 +144,14 @@ describe('session event stream', () => {
   });
 
   it('replaces a connection that went silent (no keepalives) and resumes from its cursor', async () => {
-    const events = await eventsFrom((request, response, _recorded, index) => {
-      startSse(response);
-      if (index === 0) return void response.write(sseFrame(textEvent(1)));
-      response.write(sseFrame(textEvent(Number(request.headers['last-event-id']) + 1)));
-    }, { idleTimeoutMs: 100 });
+    const events = await eventsFrom(
+      (request, response, _recorded, index) => {
+        startSse(response);
+        if (index === 0) return void response.write(sseFrame(textEvent(1)));
+        response.write(sseFrame(textEvent(Number(request.headers['last-event-id']) + 1)));
+      },
+      { idleTimeoutMs: 100 },
+    );
     expect((await take(events, 2)).map((event) => event.seq)).toEqual([1, 2]);
     expect(server!.requests[1]?.headers['last-event-id']).toBe('1');
   });

@@ -9,7 +9,12 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import { sessionEventSchema } from '@ambient/contracts';
 import type { SessionEvent } from '@ambient/contracts';
 import { backoffDelayMs, sleep } from './backoff.ts';
-import { ClientError, errorFromResponse, InvalidResponseError, isTransientStatus } from './errors.ts';
+import {
+  ClientError,
+  errorFromResponse,
+  InvalidResponseError,
+  isTransientStatus,
+} from './errors.ts';
 import type { Transport } from './transport.ts';
 
 export interface SessionEventsOptions {
@@ -114,7 +119,10 @@ async function* connectOnce(
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   // Armed only while we wait for the network, so a slow consumer is never mistaken for a dead server.
   const armIdleTimer = (): void => {
-    idleTimer = setTimeout(() => connection.abort(new IdleTimeoutError('no data from the server')), options.idleTimeoutMs);
+    idleTimer = setTimeout(
+      () => connection.abort(new IdleTimeoutError('no data from the server')),
+      options.idleTimeoutMs,
+    );
   };
   const disarmIdleTimer = (): void => clearTimeout(idleTimer);
   try {

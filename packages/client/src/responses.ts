@@ -9,7 +9,11 @@ export const healthResponseSchema = z.object({ status: z.string() }).loose();
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
 export const projectListSchema = z.object({ items: z.array(projectViewSchema) });
-export const sessionListSchema = z.object({ items: z.array(agenticSessionSchema) });
+/** One page of sessions; `continue` is there while more pages follow (servers without paging omit it). */
+export const sessionListSchema = z.object({
+  items: z.array(agenticSessionSchema),
+  continue: z.string().optional(),
+});
 
 /** POST …/stop and …/start: the intent is recorded (202); the controller acts on it. */
 export const phaseRequestResponseSchema = z.object({

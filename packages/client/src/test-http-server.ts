@@ -65,7 +65,10 @@ export function sseFrame(event: { seq: number; [key: string]: unknown }): string
 }
 
 /** A valid AG-UI event with a seq. */
-export function textEvent(seq: number, delta = `part ${seq}`): { seq: number; type: string; messageId: string; delta: string } {
+export function textEvent(
+  seq: number,
+  delta = `part ${seq}`,
+): { seq: number; type: string; messageId: string; delta: string } {
   return { seq, type: 'TEXT_MESSAGE_CONTENT', messageId: 'message-1', delta };
 }
 

@@ -146,12 +146,18 @@ export class Transport {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new InvalidResponseError(`${method} ${path} answered ${response.status} with a body that is not JSON`);
+      throw new InvalidResponseError(
+        `${method} ${path} answered ${response.status} with a body that is not JSON`,
+      );
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-      throw new InvalidResponseError(`unexpected response from ${method} ${path}: ${issues.slice(0, 3).join('; ')}`);
+      const issues = parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`,
+      );
+      throw new InvalidResponseError(
+        `unexpected response from ${method} ${path}: ${issues.slice(0, 3).join('; ')}`,
+      );
     }
     return parsed.data;
   }

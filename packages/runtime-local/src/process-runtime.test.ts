@@ -12,7 +12,11 @@ fs.writeFileSync('env.json', JSON.stringify({ ws: process.env.AMBIENT_WORKSPACE_
 const mode = process.env.SCRIPT_MODE;
 if (mode === 'exit3') process.exit(3);
 if (mode === 'ignore-term') process.on('SIGTERM', () => {});
-if (mode === 'graceful') process.on('SIGTERM', () => { fs.writeFileSync('stopped', 'yes'); process.exit(3); });
+if (mode === 'graceful') process.on('SIGTERM', () => {
+  fs.writeFileSync('stopped', 'yes');
+  fs.writeFileSync('.ambient/exit-status.json', JSON.stringify({ pid: process.pid, code: 3 }));
+  process.exit(3);
+});
 fs.writeFileSync('ready', 'yes');
 setInterval(() => {}, 1000);
 `;
@@ -98,5 +102,31 @@ describe('ProcessWorkloadRuntime', () => {
     await runtime.ensure(spec('s1-run-1', 'ignore-term', { activeDeadlineSeconds: 1 }));
     await waitFor(async () => (await runtime.get('p1', 's1-run-1'))?.phase === 'Failed', 5_000);
     expect((await runtime.get('p1', 's1-run-1'))?.reason).toBe('DeadlineExceeded');
+  });
+
+  it('adopts a runner left by a previous server process, and reads its exit code', async () => {
+    await runtime.ensure(spec('s1-run-1', 'graceful'));
+    await waitFor(async () => existsSync(join(runtime.workspacePath('p1', 's1'), 'ready')));
+    // A new runtime over the same directory stands for the restarted server.
+    const restarted = new ProcessWorkloadRuntime({
+      baseDir,
+      command: [process.execPath, join(baseDir, 'fake-runner.cjs')],
+      defaultGracePeriodMs: 300,
+    });
+    const adopted = await restarted.get('p1', 's1-run-1');
+    expect(adopted?.phase).toBe('Running');
+    await restarted.delete('p1', 's1-run-1');
+    await waitFor(async () => (await restarted.get('p1', 's1-run-1')) === undefined);
+    expect(readFileSync(join(runtime.workspacePath('p1', 's1'), 'stopped'), 'utf8')).toBe('yes');
+  });
+
+  it('reports the exit code an adopted runner recorded', async () => {
+    await runtime.ensure(spec('s1-run-1', 'graceful'));
+    await waitFor(async () => existsSync(join(runtime.workspacePath('p1', 's1'), 'ready')));
+    const restarted = new ProcessWorkloadRuntime({ baseDir, command: [process.execPath, join(baseDir, 'fake-runner.cjs')] });
+    const pid = JSON.parse(readFileSync(join(baseDir, 'runners', 'p1__s1-run-1.json'), 'utf8')).pid as number;
+    process.kill(pid, 'SIGTERM');
+    await waitFor(async () => (await restarted.get('p1', 's1-run-1'))?.phase === 'Failed');
+    expect((await restarted.get('p1', 's1-run-1'))?.exitCode).toBe(3);
   });
 });

@@ -2,22 +2,23 @@
  * Embedded WorkloadRuntime: each session run is a child process with its own workspace directory.
  *
  * It mirrors what a batch/v1 Job gives the cluster mode: an idempotent create by name, a hard
- * deadline (`activeDeadlineSeconds`), graceful deletion (SIGTERM, then SIGKILL after the grace
- * period) and an observable exit code. PID files let a restarted server reap runners left over from
- * a crash, so a session never has two runners.
+ * deadline (`activeDeadlineSeconds`), graceful deletion (SIGTERM, then SIGKILL of the process group
+ * after the grace period) and an observable exit code. Runners outlive a crash or restart of the
+ * server: a PID file per runner lets the next server process adopt them, so agents keep working
+ * and the runner's outbox delivers what it produced meanwhile.
  */
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { constants as osConstants } from 'node:os';
 import type { Unsubscribe, WorkloadRuntime, WorkloadSpec, WorkloadStatus } from '@ambient/core';
+import { adoptedRunner, childRunner, EXIT_STATUS_FILE } from './runner-process.ts';
+import type { RunnerProcess } from './runner-process.ts';
 
 export interface ProcessRuntimeOptions {
   /** Root for workspaces and bookkeeping, e.g. `$AMBIENT_DATA_DIR`. */
   baseDir: string;
-  /** The runner command, e.g. [process.execPath, '--import', 'tsx', '.../apps/runner/src/main.ts']. */
+  /** The runner command, e.g. [process.execPath, '--import', '<tsx loader>', '.../apps/runner/src/main.ts']. */
   command: string[];
   /** Environment every runner inherits (PATH and the like); spec env is layered on top. */
   baseEnv?: Record<string, string>;
@@ -26,10 +27,18 @@ export interface ProcessRuntimeOptions {
 
 interface Entry {
   status: WorkloadStatus;
-  child?: ChildProcess;
+  process?: RunnerProcess;
   deadlineTimer?: NodeJS.Timeout;
   killTimer?: NodeJS.Timeout;
   deleteRequested: boolean;
+}
+
+interface PidRecord {
+  pid: number;
+  namespace: string;
+  name: string;
+  workspace: string;
+  startedAt: string;
 }
 
 /** The runner interrupts Claude Code and flushes its outbox on SIGTERM; give it time. */
@@ -44,7 +53,7 @@ export class ProcessWorkloadRuntime implements WorkloadRuntime {
     this.pidDir = join(options.baseDir, 'runners');
     mkdirSync(this.pidDir, { recursive: true });
     this.emitter.setMaxListeners(0);
-    this.reapLeftovers();
+    this.adoptLeftovers();
   }
 
   workspacePath(namespace: string, workspaceName: string): string {
@@ -57,10 +66,7 @@ export class ProcessWorkloadRuntime implements WorkloadRuntime {
     if (existing) return { ...existing.status };
     const workspace = this.workspacePath(spec.namespace, spec.workspaceName);
     mkdirSync(join(workspace, '.ambient'), { recursive: true });
-    const entry: Entry = {
-      status: { name: spec.name, namespace: spec.namespace, phase: 'Pending' },
-      deleteRequested: false,
-    };
+    const entry: Entry = { status: { name: spec.name, namespace: spec.namespace, phase: 'Pending' }, deleteRequested: false };
     this.entries.set(key, entry);
     this.start(key, entry, spec, workspace);
     return { ...entry.status };
@@ -76,12 +82,12 @@ export class ProcessWorkloadRuntime implements WorkloadRuntime {
     const entry = this.entries.get(key);
     if (!entry) return;
     entry.deleteRequested = true;
-    if (!entry.child || entry.child.exitCode !== null || entry.child.signalCode !== null) {
+    if (!entry.process?.isRunning()) {
       this.entries.delete(key);
       this.notify(namespace, name);
       return;
     }
-    this.terminate(entry, options.gracePeriodMs ?? this.options.defaultGracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS);
+    this.terminate(entry, options.gracePeriodMs ?? this.gracePeriodMs());
   }
 
   async deleteWorkspace(namespace: string, workspaceName: string): Promise<void> {
@@ -94,82 +100,127 @@ export class ProcessWorkloadRuntime implements WorkloadRuntime {
     return () => this.emitter.off('change', listener);
   }
 
-  /** Stops every runner (server shutdown); resolves when all have exited. */
+  /** Stops every runner (a deliberate server shutdown); resolves when all have exited. */
   async shutdown(gracePeriodMs = 5_000): Promise<void> {
-    const exits = [...this.entries.values()]
-      .filter((entry) => entry.child && entry.child.exitCode === null && entry.child.signalCode === null)
-      .map((entry) => {
-        const child = entry.child!;
-        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        this.terminate(entry, gracePeriodMs);
-        return exited;
-      });
-    await Promise.all(exits);
+    const running = [...this.entries.values()].filter((entry) => entry.process?.isRunning());
+    await Promise.all(
+      running.map(
+        (entry) =>
+          new Promise<void>((resolve) => {
+            entry.process!.onExit(() => resolve());
+            this.terminate(entry, gracePeriodMs);
+          }),
+      ),
+    );
+  }
+
+  private gracePeriodMs(): number {
+    return this.options.defaultGracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS;
   }
 
   private start(key: string, entry: Entry, spec: WorkloadSpec, workspace: string): void {
     const [executable, ...args] = this.options.command;
     if (!executable) throw new Error('ProcessWorkloadRuntime: empty runner command');
-    const log = createWriteStream(join(workspace, '.ambient', `${spec.name}.log`), { flags: 'a' });
+    rmSync(join(workspace, EXIT_STATUS_FILE), { force: true });
+    // Output goes straight to a file (not a pipe to us), so the runner survives a server crash.
+    const logFd = openSync(join(workspace, '.ambient', `${spec.name}.log`), 'a');
     const child = spawn(executable, args, {
       cwd: workspace,
       env: { ...this.options.baseEnv, ...spec.env, ...spec.secretEnv, AMBIENT_WORKSPACE_DIR: workspace },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', logFd, logFd],
       // Its own process group, so tool processes the agent started can be reaped with it.
       detached: true,
     });
-    entry.child = child;
-    child.stdout?.pipe(log, { end: false });
-    child.stderr?.pipe(log, { end: false });
+    closeSync(logFd);
+    entry.process = childRunner(child);
     child.once('spawn', () => {
-      entry.status = { ...entry.status, phase: 'Running', startedAt: new Date().toISOString() };
-      if (child.pid) writeFileSync(join(this.pidDir, `${key.replace('/', '__')}.pid`), String(child.pid));
+      const startedAt = new Date().toISOString();
+      entry.status = { ...entry.status, phase: 'Running', startedAt };
+      if (child.pid) this.writePidRecord(key, { pid: child.pid, namespace: spec.namespace, name: spec.name, workspace, startedAt });
       this.notify(spec.namespace, spec.name);
     });
     child.once('error', (error) => {
       entry.status = { ...entry.status, phase: 'Failed', reason: 'StartError', message: `could not start the runner: ${error.message}`, finishedAt: new Date().toISOString() };
       this.notify(spec.namespace, spec.name);
     });
-    child.once('exit', (code, signal) => this.onExit(key, entry, spec, child, code, signal, log));
-    if (spec.activeDeadlineSeconds) {
+    this.observe(key, entry, spec.namespace, spec.name, spec.activeDeadlineSeconds);
+  }
+
+  private observe(key: string, entry: Entry, namespace: string, name: string, activeDeadlineSeconds?: number): void {
+    entry.process!.onExit((exitCode, signal) => {
+      clearTimeout(entry.deadlineTimer);
+      clearTimeout(entry.killTimer);
+      // Whatever the runner left behind in its group (a Bash tool's children) goes with it.
+      entry.process!.signalGroup('SIGKILL');
+      rmSync(this.pidFile(key), { force: true });
+      entry.status = {
+        ...entry.status,
+        phase: exitCode === 0 ? 'Succeeded' : 'Failed',
+        exitCode,
+        finishedAt: new Date().toISOString(),
+        reason: entry.status.reason ?? (signal ? 'Killed' : exitCode === 0 ? 'Completed' : 'Error'),
+      };
+      if (entry.deleteRequested) this.entries.delete(key);
+      this.notify(namespace, name);
+    });
+    if (activeDeadlineSeconds) {
+      const startedAt = entry.status.startedAt ? Date.parse(entry.status.startedAt) : Date.now();
+      const remainingMs = Math.max(0, startedAt + activeDeadlineSeconds * 1000 - Date.now());
       entry.deadlineTimer = setTimeout(() => {
-        entry.status = { ...entry.status, reason: 'DeadlineExceeded', message: `run exceeded ${spec.activeDeadlineSeconds}s` };
-        this.terminate(entry, this.options.defaultGracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS);
-      }, spec.activeDeadlineSeconds * 1000);
+        entry.status = { ...entry.status, reason: 'DeadlineExceeded', message: `run exceeded ${activeDeadlineSeconds}s` };
+        this.terminate(entry, this.gracePeriodMs());
+      }, remainingMs);
       entry.deadlineTimer.unref();
     }
   }
 
-  private onExit(key: string, entry: Entry, spec: WorkloadSpec, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, log: NodeJS.WritableStream): void {
-    clearTimeout(entry.deadlineTimer);
-    clearTimeout(entry.killTimer);
-    log.end();
-    // Whatever the runner left behind in its group (a Bash tool's children) goes with it.
-    killGroup(child.pid, 'SIGKILL');
-    rmSync(join(this.pidDir, `${key.replace('/', '__')}.pid`), { force: true });
-    const exitCode = code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0);
-    entry.status = {
-      ...entry.status,
-      phase: exitCode === 0 ? 'Succeeded' : 'Failed',
-      exitCode,
-      finishedAt: new Date().toISOString(),
-      reason: entry.status.reason ?? (signal ? 'Killed' : exitCode === 0 ? 'Completed' : 'Error'),
-    };
-    if (entry.deleteRequested) this.entries.delete(key);
-    this.notify(spec.namespace, spec.name);
-  }
-
   private terminate(entry: Entry, gracePeriodMs: number): void {
-    const child = entry.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    // SIGTERM to the runner only: it stops Claude Code itself and flushes its events first.
-    child.kill('SIGTERM');
+    const runner = entry.process;
+    if (!runner?.isRunning()) return;
+    runner.signal('SIGTERM');
     if (entry.killTimer) return;
-    entry.killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), gracePeriodMs);
+    entry.killTimer = setTimeout(() => runner.signalGroup('SIGKILL'), gracePeriodMs);
     entry.killTimer.unref();
   }
 
-  /** Guards against PID reuse: only a process running our runner command is killed. */
+  private notify(namespace: string, name: string): void {
+    this.emitter.emit('change', namespace, name);
+  }
+
+  private pidFile(key: string): string {
+    return join(this.pidDir, `${key.replace('/', '__')}.json`);
+  }
+
+  private writePidRecord(key: string, record: PidRecord): void {
+    writeFileSync(this.pidFile(key), JSON.stringify(record));
+  }
+
+  /** Takes over runners a previous server process started; forgets records of dead ones. */
+  private adoptLeftovers(): void {
+    for (const file of readdirSync(this.pidDir)) {
+      const path = join(this.pidDir, file);
+      let record: PidRecord | undefined;
+      try {
+        record = JSON.parse(readFileSync(path, 'utf8')) as PidRecord;
+      } catch {
+        record = undefined;
+      }
+      if (!record || !this.isOurRunner(record.pid)) {
+        rmSync(path, { force: true });
+        continue;
+      }
+      const key = keyOf(record.namespace, record.name);
+      const entry: Entry = {
+        status: { name: record.name, namespace: record.namespace, phase: 'Running', startedAt: record.startedAt ?? statSync(path).mtime.toISOString() },
+        process: adoptedRunner(record.pid, record.workspace),
+        deleteRequested: false,
+      };
+      this.entries.set(key, entry);
+      this.observe(key, entry, record.namespace, record.name);
+    }
+  }
+
+  /** Guards against PID reuse: only a live process running our runner command counts. */
   private isOurRunner(pid: number): boolean {
     const marker = this.options.command[this.options.command.length - 1] ?? '';
     try {
@@ -177,33 +228,6 @@ export class ProcessWorkloadRuntime implements WorkloadRuntime {
     } catch {
       return false;
     }
-  }
-
-  private notify(namespace: string, name: string): void {
-    this.emitter.emit('change', namespace, name);
-  }
-
-  /** Kills runners a previous server process left behind (it crashed before stopping them). */
-  private reapLeftovers(): void {
-    for (const file of readdirSync(this.pidDir)) {
-      if (!file.endsWith('.pid')) continue;
-      const pid = Number(readFileSync(join(this.pidDir, file), 'utf8'));
-      try {
-        if (Number.isInteger(pid) && pid > 0 && this.isOurRunner(pid)) killGroup(pid, 'SIGKILL');
-      } catch {
-        // Already gone: nothing to reap.
-      }
-      rmSync(join(this.pidDir, file), { force: true });
-    }
-  }
-}
-
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (!pid) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is already gone.
   }
 }
 
