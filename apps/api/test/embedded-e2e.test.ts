@@ -81,7 +81,8 @@ describe('embedded platform end to end', () => {
     expect(name).toMatch(/^session-[a-z0-9]+$/);
     expect(uid).toBeTruthy();
 
-    const eventsPath = `/api/projects/team-a/agentic-sessions/${name}/agui/events`;
+    // Raw events (no compaction of finished runs), so the sequence can be compared event by event.
+    const eventsPath = `/api/projects/team-a/agentic-sessions/${name}/agui/events?compact=false`;
     const events = await collectUntil(eventsPath, {}, (event) => event.type === 'RUN_FINISHED' || event.type === 'RUN_ERROR');
     const types = events.map((event) => event.type);
     expect(types).toContain('RUN_STARTED');
@@ -159,5 +160,50 @@ describe('embedded platform end to end', () => {
     expect(session.status).toMatchObject({ phase: 'Stopped', stoppedReason: 'user' });
     const refused = await api(`${base}/agui/run`, { method: 'POST', body: JSON.stringify({ message: 'more' }) });
     expect(refused.status).toBe(409);
+  }, 90_000);
+
+  it('survives a runner killed with SIGKILL: the session fails clearly, and a restart resumes the conversation', async () => {
+    await api('/api/projects', { method: 'POST', body: JSON.stringify({ name: 'team-c' }) });
+    const created = await api('/api/projects/team-c/agentic-sessions', {
+      method: 'POST',
+      body: JSON.stringify({ initialPrompt: 'Remember the word PINEAPPLE' }),
+    });
+    const { name } = (await created.json()) as { name: string };
+    const base = `/api/projects/team-c/agentic-sessions/${name}`;
+    const isRunEnd = (event: StreamedEvent): boolean => event.type === 'RUN_FINISHED' || event.type === 'RUN_ERROR';
+    const firstRun = await collectUntil(`${base}/agui/events?compact=false`, {}, isRunEnd);
+    expect(firstRun.at(-1)?.type).toBe('RUN_FINISHED');
+
+    const pidFile = join(dataDir, 'runners', `team-c__${name}-run-1.json`);
+    const { pid } = JSON.parse(readFileSync(pidFile, 'utf8')) as { pid: number };
+    process.kill(pid, 'SIGKILL');
+
+    const waitForPhase = async (phase: string) => {
+      let session: { status?: { phase?: string; runCount?: number; conditions?: { type: string; reason?: string; message?: string }[] } } = {};
+      for (let attempt = 0; attempt < 150 && session.status?.phase !== phase; attempt += 1) {
+        session = (await (await api(base)).json()) as typeof session;
+        if (session.status?.phase !== phase) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return session;
+    };
+    const failed = await waitForPhase('Failed');
+    expect(failed.status?.phase).toBe('Failed');
+    const ready = failed.status?.conditions?.find((condition) => condition.type === 'Ready');
+    expect(ready?.reason).toBe('RunnerFailed');
+    expect(ready?.message).toMatch(/exit|killed|signal|137/i);
+
+    expect((await api(`${base}/start`, { method: 'POST' })).status).toBe(202);
+    const running = await waitForPhase('Running');
+    expect(running.status?.runCount).toBe(2);
+    const requestsBefore = model.requests.length;
+    expect((await api(`${base}/agui/run`, { method: 'POST', body: JSON.stringify({ message: 'Which word?' }) })).status).toBe(202);
+    const lastSeq = firstRun.at(-1)!.seq;
+    const secondRun = await collectUntil(`${base}/agui/events?compact=false`, { 'last-event-id': String(lastSeq) }, isRunEnd);
+    expect(secondRun[0]?.seq).toBeGreaterThan(lastSeq);
+    expect(secondRun.some((event) => event.type === 'RUN_FINISHED')).toBe(true);
+    const resumedRequest = model.requests.slice(requestsBefore).find((request) => JSON.stringify(request.body).includes('Which word?'));
+    // The new runner continued the same conversation: the model sees the first turn again.
+    expect(JSON.stringify(resumedRequest?.body)).toContain('PINEAPPLE');
+    await api(`${base}/stop`, { method: 'POST' });
   }, 90_000);
 });
