@@ -1,11 +1,15 @@
 /** `npm run bench`: prints figures and ratios measured in one run. Nothing here asserts. */
 import { benchEventLog } from './event-log.bench.ts';
+import { benchReconnect } from './reconnect.bench.ts';
+import { benchSessionStart } from './session-start.bench.ts';
 import { benchSseFanout } from './sse-fanout.bench.ts';
 
 const selected = new Set(process.argv.slice(2));
 const all: [string, () => Promise<void>][] = [
   ['event-log', benchEventLog],
   ['sse-fanout', benchSseFanout],
+  ['reconnect', benchReconnect],
+  ['session-start', benchSessionStart],
 ];
 
 for (const [name, run] of all) {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { AgenticSessionKind } from '@ambient/contracts';
 import type { ApiDeps } from '@ambient/api-server';
-import { attachRunnerChannel, createApp, createEmbeddedAuthenticator, createEmbeddedAuthorizer } from '@ambient/api-server';
+import { attachClientStreams, attachRunnerChannel, createApp, createEmbeddedAuthenticator, createEmbeddedAuthorizer } from '@ambient/api-server';
 import { Controller } from '@ambient/controller-kit';
 import { systemClock } from '@ambient/core';
 import { createLogger } from '@ambient/logger';
@@ -49,7 +49,7 @@ export async function startEmbeddedPlatform(
   const secrets = new SqliteSecretStore(database, config.secretsKey, { clock });
   const runtime = new ProcessWorkloadRuntime({
     baseDir: config.dataDir,
-    command: runnerCommand(),
+    command: await runnerCommand(),
     baseEnv: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: process.env['LANG'] ?? 'C.UTF-8' },
   });
 
@@ -95,6 +95,7 @@ export async function startEmbeddedPlatform(
   const url = `http://${config.host}:${address.port}`;
   serverUrl ||= url;
   const channel = attachRunnerChannel(server, apiDeps);
+  const clientStreams = attachClientStreams(server, apiDeps);
 
   const unwatchStore = store.watch(AgenticSessionKind, {}, (event) =>
     onSessionChanged(event.object.metadata.namespace ?? '', event.object.metadata.name),
@@ -116,6 +117,7 @@ export async function startEmbeddedPlatform(
       unwatchRuntime();
       await controller.stop();
       channel.close();
+      clientStreams.close();
       await runtime.shutdown();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       database.close();

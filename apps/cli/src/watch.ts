@@ -107,6 +107,8 @@ export async function watchSession(context: CliContext, request: WatchRequest): 
   try {
     const events = client.sessions.events(request.project, request.name, {
       afterSeq: request.afterSeq,
+      // Scripts reading --json get every event as recorded; people get the compact replay.
+      compact: !request.json,
       signal: stream.signal,
       onReconnect: ({ attempt }) => {
         if (!request.json) output.out(renderer.finish());

@@ -7,6 +7,7 @@ import {
   workspaceLayout,
 } from './claude-options.ts';
 import type { RunnerConfig } from './config.ts';
+import { loadGitAccess } from './git-credentials.ts';
 
 function config(spec: Partial<AgenticSessionSpec> = {}): RunnerConfig {
   return {
@@ -17,13 +18,24 @@ function config(spec: Partial<AgenticSessionSpec> = {}): RunnerConfig {
     workspaceDir: '/ws',
     spec: { interactive: true, ...spec },
     model: { apiKey: 'sk-ant-key', baseUrl: 'http://127.0.0.1:2', maxRetries: '1' },
+    git: loadGitAccess({}),
   };
 }
 
 describe('buildQueryOptions', () => {
   it('builds the environment exactly per the recipe, without the runner token', () => {
     const options = buildQueryOptions(config(), workspaceLayout(config()), {});
-    expect(options.env).toEqual({
+    const gitVariables = Object.entries(options.env!).filter(([name]) => name.startsWith('GIT_'));
+    const otherVariables = Object.fromEntries(
+      Object.entries(options.env!).filter(([name]) => !name.startsWith('GIT_')),
+    );
+    // Git gets identity and the credential helper even without repos (the agent may clone some).
+    expect(Object.fromEntries(gitVariables)).toMatchObject({
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_CONFIG_KEY_3: 'user.name',
+      GIT_CONFIG_VALUE_3: 'Ambient Agent',
+    });
+    expect(otherVariables).toEqual({
       PATH: process.env['PATH'],
       HOME: '/ws/.ambient/home',
       CLAUDE_CONFIG_DIR: '/ws/.claude',

@@ -6,83 +6,18 @@
  * CLAUDE_CONFIG_DIR live in the workspace, so the transcript survives the runner and `resume` works.
  * The NONESSENTIAL/telemetry switches keep the CLI from opening any socket but the model's.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Options } from '@anthropic-ai/claude-agent-sdk';
 import type { RunnerConfig } from './config.ts';
+import { credentialEntries, gitEnvironment } from './git-credentials.ts';
 import { createClaudeSpawner } from './spawn-claude.ts';
+import { systemPromptAppend } from './system-prompt.ts';
+import type { WorkspaceLayout } from './workspace-layout.ts';
+
+export { prepareWorkspace, repoDirectoryName, workspaceLayout } from './workspace-layout.ts';
+export type { RepoLayout, WorkspaceLayout } from './workspace-layout.ts';
 
 /** The tools that run without asking. We run as root, so bypassPermissions is never an option. */
 export const ALLOWED_TOOLS = ['Read', 'Write', 'Edit', 'Bash', 'Glob', 'Grep', 'WebFetch'];
-
-export interface RepoLayout {
-  name: string;
-  path: string;
-  url: string;
-  autoPush: boolean;
-}
-
-export interface WorkspaceLayout {
-  workspaceDir: string;
-  /** Claude Code's working directory: the first repo, else the artifacts directory. */
-  cwd: string;
-  artifactsDir: string;
-  homeDir: string;
-  claudeConfigDir: string;
-  stateDir: string;
-  repos: RepoLayout[];
-}
-
-/** `https://host/org/my-repo.git` → `my-repo`; anything unsafe in a path segment becomes `-`. */
-export function repoDirectoryName(url: string, index: number): string {
-  const lastSegment =
-    url
-      .replace(/[/\\]+$/, '')
-      .split(/[/\\:]/)
-      .at(-1) ?? '';
-  const name = lastSegment
-    .replace(/\.git$/, '')
-    .replace(/[^A-Za-z0-9._-]/g, '-')
-    .replace(/^\.+/, '');
-  return name || `repo-${index + 1}`;
-}
-
-export function workspaceLayout(config: RunnerConfig): WorkspaceLayout {
-  const workspaceDir = config.workspaceDir;
-  const repos = (config.spec.repos ?? []).map((repo, index) => {
-    const name = repoDirectoryName(repo.url, index);
-    return {
-      name,
-      path: join(workspaceDir, 'repos', name),
-      url: repo.url,
-      autoPush: repo.autoPush,
-    };
-  });
-  const artifactsDir = join(workspaceDir, 'artifacts');
-  const stateDir = join(workspaceDir, '.ambient');
-  return {
-    workspaceDir,
-    cwd: repos[0]?.path ?? artifactsDir,
-    artifactsDir,
-    homeDir: join(stateDir, 'home'),
-    claudeConfigDir: join(workspaceDir, '.claude'),
-    stateDir,
-    repos,
-  };
-}
-
-/** Creates the directories the CLI needs; a repo directory is created empty if nobody cloned it. */
-export function prepareWorkspace(layout: WorkspaceLayout): void {
-  for (const directory of [
-    layout.cwd,
-    layout.artifactsDir,
-    layout.homeDir,
-    layout.claudeConfigDir,
-    layout.stateDir,
-  ]) {
-    mkdirSync(directory, { recursive: true });
-  }
-}
 
 export function claudeEnvironment(
   config: RunnerConfig,
@@ -104,27 +39,17 @@ export function claudeEnvironment(
   if (config.model.apiKey) environment['ANTHROPIC_API_KEY'] = config.model.apiKey;
   if (config.model.baseUrl) environment['ANTHROPIC_BASE_URL'] = config.model.baseUrl;
   if (config.model.maxRetries) environment['CLAUDE_CODE_MAX_RETRIES'] = config.model.maxRetries;
-  return environment;
+  // The same credential mechanism as the runner's clones, so `git push` works from the Bash tool.
+  return { ...environment, ...repositoryGitEnvironment(config, layout) };
 }
 
-export function systemPromptAppend(config: RunnerConfig, layout: WorkspaceLayout): string {
-  const lines = [
-    `You are running in the Ambient Code Platform, session "${config.sessionName}" of project "${config.project}".`,
-    `Your working directory is ${layout.cwd}.`,
-    `Put files you produce that do not belong in a repository in ${layout.artifactsDir}.`,
-  ];
-  if (layout.repos.length > 0) {
-    lines.push('Repositories in this workspace:');
-    for (const repo of layout.repos) lines.push(`- ${repo.path} (${repo.url})`);
-  }
-  const pushed = layout.repos.filter((repo) => repo.autoPush);
-  if (pushed.length > 0) {
-    lines.push(
-      `Commit your changes in ${pushed.map((repo) => repo.name).join(', ')} on the branch ` +
-        `ambient/${config.sessionName}; they are pushed when the session finishes.`,
-    );
-  }
-  return lines.join('\n');
+/** Git's environment for this session: identity, the credential helper and the credentials. */
+export function repositoryGitEnvironment(
+  config: RunnerConfig,
+  layout: WorkspaceLayout,
+): Record<string, string> {
+  const entries = credentialEntries(config.spec.repos ?? [], config.git);
+  return gitEnvironment(entries, config.git, layout.credentialHelperPath);
 }
 
 export interface QueryOptionsInput {

@@ -6,6 +6,8 @@
 import { resolve } from 'node:path';
 import { agenticSessionSpecSchema, RUNNER_ENV } from '@ambient/contracts';
 import type { AgenticSessionSpec } from '@ambient/contracts';
+import { loadGitAccess } from './git-credentials.ts';
+import type { GitAccess } from './git-credentials.ts';
 
 export interface RunnerConfig {
   serverUrl: string;
@@ -17,6 +19,8 @@ export interface RunnerConfig {
   spec: AgenticSessionSpec;
   resumeSdkSessionId?: string;
   model: ModelAccess;
+  /** Git tokens and commit identity (GITHUB_TOKEN, GITLAB_TOKEN, GIT_TOKEN, GIT_USER_*); never logged. */
+  git: GitAccess;
 }
 
 /** Passed through to Claude Code; never logged. */
@@ -84,6 +88,7 @@ export function loadConfig(env: Environment, cwd: string = process.cwd()): Runne
       baseUrl: optional(env, 'ANTHROPIC_BASE_URL'),
       maxRetries: optional(env, 'CLAUDE_CODE_MAX_RETRIES'),
     },
+    git: loadGitAccess(env),
   };
 }
 

@@ -31,3 +31,14 @@ export function createLogger(options: {
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A logger that also redacts `secrets` (for values known only after the logger was made). */
+export function withRedaction(log: Logger, secrets: readonly (string | undefined)[]): Logger {
+  const redact = (message: string) => redactSecrets(message, secrets);
+  return {
+    debug: (message) => log.debug(redact(message)),
+    info: (message) => log.info(redact(message)),
+    warn: (message) => log.warn(redact(message)),
+    error: (message) => log.error(redact(message)),
+  };
+}

@@ -11,7 +11,14 @@ import { createLogger } from './log.ts';
 import { describeError } from './redact.ts';
 import { runRunner } from './runner.ts';
 
-const secrets = [process.env['AMBIENT_RUNNER_TOKEN'], process.env['ANTHROPIC_API_KEY']];
+// Known before the configuration is read; runner.ts adds credentials found in repo URLs.
+const secrets = [
+  'AMBIENT_RUNNER_TOKEN',
+  'ANTHROPIC_API_KEY',
+  'GITHUB_TOKEN',
+  'GITLAB_TOKEN',
+  'GIT_TOKEN',
+].map((name) => process.env[name]);
 const log = createLogger({ secrets });
 
 // A bug must end the process with a clear (and redacted) message, not a stack full of env values.

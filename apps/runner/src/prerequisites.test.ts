@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunnerConfig } from './config.ts';
+import { loadGitAccess } from './git-credentials.ts';
 import { checkPrerequisites } from './prerequisites.ts';
 
 describe('checkPrerequisites', () => {
@@ -15,6 +16,7 @@ describe('checkPrerequisites', () => {
     workspaceDir,
     spec: { interactive: true },
     model: { apiKey },
+    git: loadGitAccess({}),
   });
 
   beforeEach(() => (directory = mkdtempSync(join(tmpdir(), 'prerequisites-'))));

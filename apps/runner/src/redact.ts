@@ -28,3 +28,30 @@ export function describeError(
   const message = error instanceof Error ? error.message : String(error);
   return redactSecrets(message, secrets);
 }
+
+/** Only the given literal values (no header patterns: agent output legitimately says "Bearer"). */
+export function redactLiterals(text: string, secrets: readonly string[]): string {
+  let redacted = text;
+  for (const secret of secrets) {
+    if (secret.length >= MIN_LITERAL_SECRET_LENGTH)
+      redacted = redacted.split(secret).join(REDACTED);
+  }
+  return redacted;
+}
+
+/**
+ * An event with every occurrence of a secret replaced, e.g. a token the agent printed with `env`
+ * in a Bash tool result. The JSON text is searched, so nested fields are covered; a secret that
+ * JSON escapes (quotes, backslashes) is also searched in its escaped form.
+ */
+export function redactEvent<T>(event: T, secrets: readonly (string | undefined)[]): T {
+  const literals = secrets.flatMap((secret) =>
+    secret && secret.length >= MIN_LITERAL_SECRET_LENGTH
+      ? [secret, JSON.stringify(secret).slice(1, -1)]
+      : [],
+  );
+  if (literals.length === 0) return event;
+  const text = JSON.stringify(event);
+  if (!literals.some((literal) => text.includes(literal))) return event;
+  return JSON.parse(redactLiterals(text, literals)) as T;
+}

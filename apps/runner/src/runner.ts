@@ -10,17 +10,19 @@ import { EventType, RUNNER_CHANNEL_PATH, RUNNER_EXIT } from '@ambient/contracts'
 import type { AgUiEvent, RunnerCommand } from '@ambient/contracts';
 import { ActiveRunMarker } from './active-run.ts';
 import { RunnerChannel } from './channel.ts';
-import { buildQueryOptions, prepareWorkspace, workspaceLayout } from './claude-options.ts';
+import { buildQueryOptions, workspaceLayout } from './claude-options.ts';
 import { CommandCursorStore } from './command-cursor.ts';
 import { channelUrl, ConfigError, loadConfig } from './config.ts';
 import type { RunnerConfig } from './config.ts';
-import { createLogger } from './log.ts';
+import { gitSecrets } from './git-credentials.ts';
+import { createLogger, withRedaction } from './log.ts';
 import type { Logger } from './log.ts';
 import { Outbox } from './outbox.ts';
 import { checkPrerequisites } from './prerequisites.ts';
-import { describeError } from './redact.ts';
+import { describeError, redactEvent } from './redact.ts';
 import { SessionDriver } from './session-driver.ts';
 import type { DriverOutcome, QueryFunction } from './session-driver.ts';
+import { setUpWorkspace } from './workspace-setup.ts';
 
 export interface RunRunnerOptions {
   env: Record<string, string | undefined>;
@@ -49,7 +51,14 @@ export async function runRunner(options: RunRunnerOptions): Promise<number> {
     (options.log ?? createLogger({})).error(`invalid configuration: ${message}`);
     return RUNNER_EXIT.prerequisiteFailed;
   }
-  const log = options.log ?? createLogger({ secrets: [config.token, config.model.apiKey] });
+  // Git tokens and credentials written into repo URLs are known only now: a given logger (main.ts
+  // makes one before the configuration is read) is wrapped so it redacts them too.
+  const secrets = [
+    config.token,
+    config.model.apiKey,
+    ...gitSecrets(config.spec.repos ?? [], config.git),
+  ];
+  const log = withRedaction(options.log ?? createLogger({ secrets }), secrets);
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
   const layout = workspaceLayout(config);
   const prerequisites = checkPrerequisites(config);
@@ -69,7 +78,9 @@ export async function runRunner(options: RunRunnerOptions): Promise<number> {
   const runMarker = new ActiveRunMarker(
     writable ? join(layout.stateDir, 'active-run.json') : undefined,
   );
-  const emit = (event: AgUiEvent) => {
+  const emit = (unsafeEvent: AgUiEvent) => {
+    // The agent can print what it sees (e.g. `env` in Bash): no secret may reach the outbox.
+    const event = redactEvent(unsafeEvent, secrets);
     outbox.append(event);
     try {
       runMarker.observe(event);
@@ -128,14 +139,17 @@ export async function runRunner(options: RunRunnerOptions): Promise<number> {
     });
   }
 
-  let problems = prerequisites.problems;
-  if (problems.length === 0) {
-    try {
-      prepareWorkspace(layout);
-    } catch (error) {
-      problems = [`cannot prepare the workspace: ${describeError(error)}`];
-    }
-  }
+  const problems =
+    prerequisites.problems.length > 0
+      ? prerequisites.problems
+      : await setUpWorkspace({
+          config,
+          layout,
+          path: options.env['PATH'],
+          secrets,
+          emit,
+          log,
+        });
   if (problems.length > 0) {
     const message = problems.join('; ');
     log.error(`prerequisite failed: ${message}`);

@@ -103,6 +103,7 @@ describe('API server', () => {
     ['a negative timeout', { prompt: 'x', timeout: -5 }],
     ['a repo without url', { prompt: 'x', repos: [{ branch: 'main' }] }],
     ['two different prompts', { prompt: 'a', initialPrompt: 'b' }],
+    ['a repo URL carrying a token', { prompt: 'x', repos: [{ url: 'https://bot:ghp_secret123@github.com/o/r.git' }] }],
   ])('rejects %s with 400 and the issues listed', async (_label, body) => {
     await call('/api/projects', { method: 'POST', body: JSON.stringify({ name: 'alpha' }) });
     const error = await expectError(
@@ -111,6 +112,7 @@ describe('API server', () => {
       'bad_request',
     );
     expect(Array.isArray(error.details)).toBe(true);
+    expect(JSON.stringify(error)).not.toContain('ghp_secret123');
   });
 
   it('records stop as intent, and queues follow-up messages for interactive sessions only', async () => {

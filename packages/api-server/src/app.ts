@@ -9,10 +9,13 @@ import { authenticate } from './auth/middleware.ts';
 import { AuthFailureLimiter } from './auth/failure-limiter.ts';
 import { accessLog } from './access-log.ts';
 import { createErrorHandler } from './errors.ts';
+import { openApiRoutes } from './openapi/index.ts';
 import { accessKeyRoutes } from './routes/access-keys.ts';
 import { authRoutes, publicAuthRoutes } from './routes/auth.ts';
 import { permissionRoutes } from './routes/permissions.ts';
 import { projectConfigRoutes } from './routes/project-config.ts';
+import { projectEventRoutes } from './routes/project-events.ts';
+import { sessionHistoryRoutes } from './routes/session-history.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { userRoutes } from './routes/users.ts';
@@ -37,6 +40,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
       },
     }),
   );
+  api.route('/', openApiRoutes());
   api.route('/auth', publicAuthRoutes(deps, limiter));
   api.use('*', authenticate(deps.authenticator, limiter));
   api.route('/auth', authRoutes());
@@ -45,8 +49,10 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   api.get('/cluster-info', (c) => c.json({ mode: deps.mode, isOpenShift: false, apiVersion: 'vteam.ambient-code/v1alpha1' }));
   api.route('/projects/:project', permissionRoutes(deps));
   api.route('/projects/:project', projectConfigRoutes(deps));
+  api.route('/projects/:project', projectEventRoutes(deps));
   api.route('/projects/:project/keys', accessKeyRoutes(deps));
   api.route('/projects/:project/agentic-sessions', sessionRoutes(deps));
+  api.route('/projects/:project/agentic-sessions', sessionHistoryRoutes(deps));
   api.route('/projects/:project/agentic-sessions', workspaceRoutes(deps));
   app.route('/api', api);
   return app;

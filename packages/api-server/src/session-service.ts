@@ -10,6 +10,7 @@ import type { listSessionsQuerySchema, patchSessionRequestSchema, updateSessionR
 import { ConflictError, generateSessionName, isConflict, NotFoundError, runWorkloadName, ValidationError } from '@ambient/core';
 import type { Stored } from '@ambient/core';
 import type { Identity } from './auth/middleware.ts';
+import { compactionCacheFor } from './compaction-cache.ts';
 import type { ApiDeps } from './deps.ts';
 
 /** Attempts at a fresh random name before giving up (a collision is already vanishingly rare). */
@@ -110,6 +111,7 @@ export async function deleteSession(deps: ApiDeps, project: string, name: string
   if (runCount > 0) await deps.runtime.delete(project, runWorkloadName(name, runCount), { gracePeriodMs: 2_000 });
   await deps.store.delete(AgenticSessionKind, project, name);
   await deps.events.deleteSession(session.metadata.uid);
+  compactionCacheFor(deps.events).forget(session.metadata.uid);
   await deps.commands.deleteSession(session.metadata.uid);
   await deps.runtime.deleteWorkspace(project, name);
 }

@@ -15,7 +15,7 @@ import type {
   ProjectView,
   SessionEvent,
 } from '@ambient/contracts';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { streamSessionEvents } from './event-stream.ts';
 import type { SessionEventsOptions } from './event-stream.ts';
 import {
@@ -68,6 +68,8 @@ export interface SessionsApi {
   send(project: string, name: string, text: string, options?: CallOptions): Promise<RunResponse>;
   /** Ends the current turn; the session stays usable. */
   interrupt(project: string, name: string, options?: CallOptions): Promise<InterruptResponse>;
+  /** The seq of the session's last stored event (0 when it has none). */
+  lastSeq(project: string, name: string, options?: CallOptions): Promise<number>;
   /** Live events with exact resume; see SessionEventsOptions. */
   events(
     project: string,
@@ -83,6 +85,9 @@ export interface AmbientClient {
   projects: ProjectsApi;
   sessions: SessionsApi;
 }
+
+/** The part of GET …/agui/history the client reads. */
+const historyPositionSchema = z.object({ lastSeq: z.number().int().min(0) }).loose();
 
 export function createClient(options: ClientOptions): AmbientClient {
   const transport = new Transport(options);
@@ -159,8 +164,20 @@ export function createClient(options: ClientOptions): AmbientClient {
         schema: interruptResponseSchema,
         ...call,
       }),
+    lastSeq: async (project, name, call = {}) => {
+      const history = await transport.request('GET', `${sessionPath(project, name)}/agui/history`, {
+        schema: historyPositionSchema,
+        ...call,
+      });
+      return history.lastSeq;
+    },
     events: (project, name, eventOptions = {}) =>
-      streamSessionEvents(transport, `${sessionPath(project, name)}/agui/events`, eventOptions),
+      streamSessionEvents(
+        transport,
+        // Finished runs arrive compacted into one MESSAGES_SNAPSHOT unless raw events are asked for.
+        `${sessionPath(project, name)}/agui/events${eventOptions.compact === false ? '?compact=false' : ''}`,
+        eventOptions,
+      ),
   };
 
   return {

@@ -20,6 +20,11 @@ import type { Transport } from './transport.ts';
 export interface SessionEventsOptions {
   /** Start after this seq (0, the default, replays the session from its first event). */
   afterSeq?: number;
+  /**
+   * false: every stored event as it was recorded. Default: finished runs arrive compacted into one
+   * MESSAGES_SNAPSHOT (small, fast reconnects), the run in progress raw.
+   */
+  compact?: boolean;
   /** Ends the iteration cleanly (no error) when aborted. */
   signal?: AbortSignal;
   /** Reconnect after a dropped connection (default true). Off: the iteration ends when the server closes. */

@@ -81,6 +81,7 @@ export const sessionRepoStatusSchema = z.object({
   added: z.number().int().optional(),
   removed: z.number().int().optional(),
 });
+export type SessionRepoStatus = z.infer<typeof sessionRepoStatusSchema>;
 
 export const agenticSessionStatusSchema = z.object({
   phase: sessionPhaseSchema.default('Pending'),

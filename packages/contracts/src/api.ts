@@ -6,6 +6,15 @@ import {
   sessionRepoSchema,
 } from './agentic-session.ts';
 
+/** Credentials belong in project secrets, not in a URL that is stored in the session's spec. */
+const repoWithoutCredentialsSchema = sessionRepoSchema.refine(
+  (repo) => !/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+@/i.test(repo.url),
+  {
+    message: 'put git credentials in the project integration secrets (GITHUB_TOKEN, GITLAB_TOKEN, GIT_TOKEN), not in the URL',
+    path: ['url'],
+  },
+);
+
 /**
  * Body of POST /api/projects/:project/agentic-sessions. Compatible with the system the seed
  * describes: `prompt` is accepted as an alias of `initialPrompt`.
@@ -19,7 +28,7 @@ export const createSessionRequestSchema = z
     llmSettings: llmSettingsSchema.optional(),
     timeout: z.number().int().positive().max(7 * 24 * 3600).optional(),
     inactivityTimeout: z.number().int().positive().optional(),
-    repos: z.array(sessionRepoSchema).max(20).optional(),
+    repos: z.array(repoWithoutCredentialsSchema).max(20).optional(),
     environmentVariables: z.record(z.string(), z.string()).optional(),
     parentSessionName: z.string().optional(),
     agent: z.string().optional(),
@@ -82,7 +91,7 @@ export const updateSessionRequestSchema = z.strictObject({
   llmSettings: llmSettingsSchema.optional(),
   timeout: z.number().int().positive().max(7 * 24 * 3600).optional(),
   inactivityTimeout: z.number().int().positive().optional(),
-  repos: z.array(sessionRepoSchema).max(20).optional(),
+  repos: z.array(repoWithoutCredentialsSchema).max(20).optional(),
   environmentVariables: z.record(z.string(), z.string()).optional(),
   agent: z.string().optional(),
 });

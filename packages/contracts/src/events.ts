@@ -40,6 +40,11 @@ export const CUSTOM_EVENT = {
   apiRetry: 'ambient.api_retry',
   /** A platform notice about the session lifecycle (value: { phase, reason, message }). */
   lifecycle: 'ambient.lifecycle',
+  /**
+   * The workspace's repositories after cloning (value: { repos: [{ name, url, branch, status:
+   * 'Ready' | 'Failed', message? }] }, URLs without credentials); folded into the summary's `repos`.
+   */
+  repos: 'ambient.repos',
 } as const;
 
 /** Query parameter used by WebSocket and REST readers for the resume cursor. */

@@ -8,3 +8,4 @@ export * from './events.ts';
 export * from './runner-protocol.ts';
 export * from './api.ts';
 export * from './access.ts';
+export * from './api-routes.ts';

@@ -5,7 +5,13 @@
  * runner's own `producerSeq`; the log ignores any producerSeq it already holds, which makes resends
  * after a reconnect or restart idempotent (no event lost, none stored twice).
  */
-import type { AgUiEvent, RunnerCommand, SessionEvent, SessionResult } from '@ambient/contracts';
+import type {
+  AgUiEvent,
+  RunnerCommand,
+  SessionEvent,
+  SessionRepoStatus,
+  SessionResult,
+} from '@ambient/contracts';
 import type { Unsubscribe } from './resource-store.ts';
 
 export interface AppendInput {
@@ -31,6 +37,11 @@ export interface SessionSummary {
   runsStarted: number;
   runsFinished: number;
   lastRunError?: string;
+  /**
+   * The workspace's repositories as the runner last reported them (CUSTOM `ambient.repos`), in
+   * status.repos form: credential-free URLs; the controller copies them into status.repos.
+   */
+  repos?: SessionRepoStatus[];
 }
 
 export interface ReadOptions {

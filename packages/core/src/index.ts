@@ -9,3 +9,6 @@ export * from './runner-token.ts';
 export * from './names.ts';
 export * from './identity.ts';
 export * from './secret-store.ts';
+export * from './json-patch.ts';
+export * from './conversation-fold.ts';
+export * from './compaction.ts';

@@ -1,5 +1,11 @@
 /** Folds events into a SessionSummary; shared by every EventLog adapter so they agree exactly. */
-import { CUSTOM_EVENT, EventType, sessionResultSchema } from '@ambient/contracts';
+import { z } from 'zod';
+import {
+  CUSTOM_EVENT,
+  EventType,
+  sessionRepoStatusSchema,
+  sessionResultSchema,
+} from '@ambient/contracts';
 import type { AgUiEvent } from '@ambient/contracts';
 import type { SessionSummary } from './event-log.ts';
 
@@ -53,4 +59,12 @@ function foldCustom(summary: SessionSummary, event: AgUiEvent): void {
     const parsed = sessionResultSchema.safeParse(value);
     if (parsed.success) summary.lastResult = parsed.data;
   }
+  if (event['name'] === CUSTOM_EVENT.repos) {
+    // Parsed with the status schema: only fields status.repos has survive (the runner's per-repo
+    // `message` is in its RUN_ERROR already), so the controller can copy the list as it is.
+    const parsed = reposValueSchema.safeParse(value);
+    if (parsed.success) summary.repos = parsed.data.repos;
+  }
 }
+
+const reposValueSchema = z.object({ repos: z.array(sessionRepoStatusSchema) });

@@ -44,7 +44,10 @@ export function registerSessionActionCommands(sessions: Command, context: CliCon
         words: string[],
         options: { watch?: boolean; json?: boolean },
       ) => {
-        const accepted = await context.client().sessions.send(project, name, words.join(' '));
+        const client = context.client();
+        // Where the stream stands before the message, so --watch shows only what follows it.
+        const afterSeq = options.watch ? await client.sessions.lastSeq(project, name) : 0;
+        const accepted = await client.sessions.send(project, name, words.join(' '));
         if (!options.watch) {
           context.output.out(`message sent to ${name} (run ${accepted.runId})\n`);
           return;
@@ -54,6 +57,7 @@ export function registerSessionActionCommands(sessions: Command, context: CliCon
           name,
           json: options.json ?? false,
           until: 'run',
+          afterSeq,
           fromMessageId: accepted.runId,
         });
       },

@@ -155,6 +155,12 @@ describe('decideSession', () => {
     expect(plan.status?.sdkSessionId).toBe('abc');
   });
 
+  it('copies the repos the runner reported into status', () => {
+    const repos = [{ name: 'app', url: 'https://example.com/app.git', branch: 'ambient/s1', status: 'Ready' as const }];
+    const plan = decideSession(observe(session({ phase: 'Running', runCount: 1 }), workload('Running'), { repos }));
+    expect(plan.status?.repos).toEqual(repos);
+  });
+
   it('copies reported facts into status and is idempotent when nothing changed', () => {
     const result = { subtype: 'success', isError: false, numTurns: 2 };
     const first = decideSession(

@@ -132,6 +132,7 @@ function withReportedFacts(status: Status, summary: SessionSummary): Status {
     sdkSessionId: summary.sdkSessionId ?? status.sdkSessionId,
     result: summary.lastResult ?? status.result,
     lastActivityTime: summary.lastEventAt ?? status.lastActivityTime,
+    repos: summary.repos ?? status.repos,
   };
 }
 
