@@ -17,7 +17,7 @@ function config(spec: Partial<AgenticSessionSpec> = {}): RunnerConfig {
     sessionName: 'session-1',
     workspaceDir: '/ws',
     spec: { interactive: true, ...spec },
-    model: { apiKey: 'sk-ant-key', baseUrl: 'http://127.0.0.1:2', maxRetries: '1' },
+    model: { apiKey: 'sk-ant-key', baseUrl: 'http://127.0.0.1:2', maxRetries: '1', passThrough: {} },
     git: loadGitAccess({}),
   };
 }
@@ -57,6 +57,14 @@ describe('buildQueryOptions', () => {
     expect(env['MY_FLAG']).toBe('on');
     expect(env['ANTHROPIC_BASE_URL']).toBe('http://127.0.0.1:2');
     expect(env['HOME']).toBe('/ws/.ambient/home');
+  });
+
+  it('passes Vertex AI / Bedrock settings from the project secrets through to Claude Code', () => {
+    const base = config();
+    const withVertex = { ...base, model: { ...base.model, passThrough: { CLAUDE_CODE_USE_VERTEX: '1', CLOUD_ML_REGION: 'us-east5' } } };
+    const env = buildQueryOptions(withVertex, workspaceLayout(withVertex), {}).env!;
+    expect(env['CLAUDE_CODE_USE_VERTEX']).toBe('1');
+    expect(env['CLOUD_ML_REGION']).toBe('us-east5');
   });
 
   it('runs with acceptEdits and allowed tools, never with bypassPermissions (we are root)', () => {

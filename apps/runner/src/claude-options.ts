@@ -36,6 +36,7 @@ export function claudeEnvironment(
     DISABLE_TELEMETRY: '1',
     DISABLE_ERROR_REPORTING: '1',
   };
+  Object.assign(environment, config.model.passThrough);
   if (config.model.apiKey) environment['ANTHROPIC_API_KEY'] = config.model.apiKey;
   if (config.model.baseUrl) environment['ANTHROPIC_BASE_URL'] = config.model.baseUrl;
   if (config.model.maxRetries) environment['CLAUDE_CODE_MAX_RETRIES'] = config.model.maxRetries;

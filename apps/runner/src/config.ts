@@ -29,6 +29,30 @@ export interface ModelAccess {
   baseUrl?: string;
   /** CLAUDE_CODE_MAX_RETRIES, when the platform wants fewer API retries (e.g. in tests). */
   maxRetries?: string;
+  /** Vertex AI / Bedrock / auth-token settings passed to Claude Code as they are. */
+  passThrough: Record<string, string>;
+}
+
+/**
+ * Model-provider variables Claude Code understands; project runner secrets may set them. With
+ * Vertex AI or Bedrock enabled, no ANTHROPIC_API_KEY is needed.
+ */
+export const MODEL_PASS_THROUGH_VARIABLES = [
+  'ANTHROPIC_AUTH_TOKEN',
+  'CLAUDE_CODE_USE_VERTEX',
+  'CLOUD_ML_REGION',
+  'ANTHROPIC_VERTEX_PROJECT_ID',
+  'GOOGLE_APPLICATION_CREDENTIALS',
+  'CLAUDE_CODE_USE_BEDROCK',
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+] as const;
+
+/** True when Claude Code can reach a model without ANTHROPIC_API_KEY. */
+export function hasAlternativeModelAccess(model: ModelAccess): boolean {
+  return Boolean(model.passThrough['CLAUDE_CODE_USE_VERTEX'] || model.passThrough['CLAUDE_CODE_USE_BEDROCK'] || model.passThrough['ANTHROPIC_AUTH_TOKEN']);
 }
 
 export class ConfigError extends Error {
@@ -87,6 +111,12 @@ export function loadConfig(env: Environment, cwd: string = process.cwd()): Runne
       apiKey: optional(env, 'ANTHROPIC_API_KEY'),
       baseUrl: optional(env, 'ANTHROPIC_BASE_URL'),
       maxRetries: optional(env, 'CLAUDE_CODE_MAX_RETRIES'),
+      passThrough: Object.fromEntries(
+        MODEL_PASS_THROUGH_VARIABLES.flatMap((name) => {
+          const value = optional(env, name);
+          return value ? [[name, value]] : [];
+        }),
+      ),
     },
     git: loadGitAccess(env),
   };

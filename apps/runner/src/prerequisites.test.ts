@@ -8,14 +8,14 @@ import { checkPrerequisites } from './prerequisites.ts';
 
 describe('checkPrerequisites', () => {
   let directory: string;
-  const config = (workspaceDir: string, apiKey?: string): RunnerConfig => ({
+  const config = (workspaceDir: string, apiKey?: string, passThrough: Record<string, string> = {}): RunnerConfig => ({
     serverUrl: 'http://127.0.0.1:1',
     token: 't',
     project: 'p',
     sessionName: 's',
     workspaceDir,
     spec: { interactive: true },
-    model: { apiKey },
+    model: { apiKey, passThrough },
     git: loadGitAccess({}),
   });
 
@@ -31,8 +31,15 @@ describe('checkPrerequisites', () => {
 
   it('reports a missing API key', () => {
     expect(checkPrerequisites(config(directory)).problems).toEqual([
-      'ANTHROPIC_API_KEY is not set: Claude Code cannot reach the model',
+      'ANTHROPIC_API_KEY is not set (nor Vertex AI / Bedrock): Claude Code cannot reach the model; set it in the project runner secrets',
     ]);
+  });
+
+  it.each([
+    [{ CLAUDE_CODE_USE_VERTEX: '1', CLOUD_ML_REGION: 'us-east5' }],
+    [{ CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'us-east-1' }],
+  ])('needs no API key with Vertex AI or Bedrock (%o)', (passThrough) => {
+    expect(checkPrerequisites(config(directory, undefined, passThrough)).problems).toEqual([]);
   });
 
   it('reports a non-interactive session without a prompt', () => {

@@ -5,6 +5,7 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunnerConfig } from './config.ts';
+import { hasAlternativeModelAccess } from './config.ts';
 
 export interface PrerequisiteReport {
   problems: string[];
@@ -13,8 +14,10 @@ export interface PrerequisiteReport {
 
 export function checkPrerequisites(config: RunnerConfig): PrerequisiteReport {
   const problems: string[] = [];
-  if (!config.model.apiKey) {
-    problems.push('ANTHROPIC_API_KEY is not set: Claude Code cannot reach the model');
+  if (!config.model.apiKey && !hasAlternativeModelAccess(config.model)) {
+    problems.push(
+      'ANTHROPIC_API_KEY is not set (nor Vertex AI / Bedrock): Claude Code cannot reach the model; set it in the project runner secrets',
+    );
   }
   if (!config.spec.interactive && !config.spec.initialPrompt && !config.resumeSdkSessionId) {
     // It would wait forever: nothing else ever starts a non-interactive session's one run.

@@ -28,7 +28,7 @@ function runnerConfig(
     sessionName: 'session-7',
     workspaceDir,
     spec: { interactive: true, repos },
-    model: {},
+    model: { passThrough: {} },
     git: loadGitAccess(env),
   };
 }

@@ -13,7 +13,7 @@ function config(spec: Partial<AgenticSessionSpec>): RunnerConfig {
     sessionName: 'session-9',
     workspaceDir: '/ws',
     spec: { interactive: true, ...spec },
-    model: {},
+    model: { passThrough: {} },
     git: loadGitAccess({}),
   };
 }
