@@ -98,6 +98,7 @@ export async function runRunner(options: RunRunnerOptions): Promise<number> {
     emit,
     log,
     query: options.query,
+    pendingTurnsPath: join(config.workspaceDir, '.ambient', 'pending-turns.json'),
   });
   const channel = new RunnerChannel({
     url: channelUrl(config.serverUrl, RUNNER_CHANNEL_PATH),

@@ -6,7 +6,6 @@
  * messages queued during a turn into it). If the CLI dies while the session should go on, a new
  * query resumes the same conversation (same Claude Code session id), a bounded number of times.
  */
-import { randomUUID } from 'node:crypto';
 import { query as sdkQuery } from '@anthropic-ai/claude-agent-sdk';
 import type { Options, Query, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import type { AgUiEvent } from '@ambient/contracts';
@@ -39,7 +38,12 @@ export interface SessionDriverOptions {
   stopGraceMs?: number;
   /** Give up after this many queries in a row ended without any result (default 3). */
   maxConsecutiveFailures?: number;
+  /** File keeping the messages that wait for their turn, so a restarted runner still has them. */
+  pendingTurnsPath?: string;
 }
+
+/** A fixed id: a restarted runner recognises the initial prompt it already queued. */
+export const INITIAL_PROMPT_MESSAGE_ID = 'user-initial-prompt';
 
 export type DriverOutcome =
   | { kind: 'finished'; failed: boolean; interrupted: boolean }
@@ -52,7 +56,7 @@ const RESTART_DELAY_MS = 500;
 const STDERR_TAIL_BYTES = 4_096;
 
 export class SessionDriver {
-  private readonly queue = new TurnQueue();
+  private readonly queue: TurnQueue;
   private readonly runs: RunTracker;
   private readonly query: QueryFunction;
   private currentQuery: Query | undefined;
@@ -60,11 +64,12 @@ export class SessionDriver {
   private sdkSessionId: string | undefined;
 
   constructor(private readonly options: SessionDriverOptions) {
+    this.queue = new TurnQueue({ persistPath: options.pendingTurnsPath });
     this.query = options.query ?? sdkQuery;
     this.runs = new RunTracker(options.threadId, options.emit, options.now ?? Date.now);
     this.sdkSessionId = options.resumeSdkSessionId;
     if (options.initialPrompt && !options.resumeSdkSessionId) {
-      this.queue.push({ messageId: `user-${randomUUID()}`, text: options.initialPrompt });
+      this.queue.push({ messageId: INITIAL_PROMPT_MESSAGE_ID, text: options.initialPrompt });
     }
   }
 

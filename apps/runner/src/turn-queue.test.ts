@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TurnQueue } from './turn-queue.ts';
 
@@ -31,5 +34,21 @@ describe('TurnQueue', () => {
     expect(await waiting).toBeUndefined();
     queue.push(turn('late'));
     expect(queue.size).toBe(0);
+  });
+
+  it('keeps waiting messages in a file, so a restarted runner still has them, each once', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'turns-'));
+    const path = join(directory, 'pending-turns.json');
+    const first = new TurnQueue({ persistPath: path });
+    first.push(turn('a'));
+    first.push(turn('b'));
+    expect(await first.next(new AbortController().signal)).toEqual(turn('a'));
+    // The runner dies here: 'b' was acknowledged to the server but its turn never began.
+    const restarted = new TurnQueue({ persistPath: path });
+    restarted.push(turn('b'));
+    expect(restarted.size).toBe(1);
+    expect(await restarted.next(new AbortController().signal)).toEqual(turn('b'));
+    expect(new TurnQueue({ persistPath: path }).size).toBe(0);
+    rmSync(directory, { recursive: true, force: true });
   });
 });

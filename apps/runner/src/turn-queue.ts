@@ -2,7 +2,14 @@
  * User messages waiting for their turn. The session driver feeds Claude Code one message per turn
  * (only after the previous turn's result), so that every message is exactly one AG-UI run; the CLI
  * would otherwise merge messages queued during a turn into one turn with one result.
+ *
+ * With a `persistPath` the waiting messages are kept in a file in the workspace: the server counts a
+ * message as delivered once the runner has queued it, so a runner killed before the message's turn
+ * began must find it again after a restart.
  */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
 export interface UserTurn {
   /** AG-UI id of the echoed user message. */
   messageId: string;
@@ -14,6 +21,18 @@ export class TurnQueue {
   private closed = false;
   private wake: (() => void) | undefined;
 
+  constructor(private readonly options: { persistPath?: string } = {}) {
+    if (!options.persistPath) return;
+    try {
+      const saved = JSON.parse(readFileSync(options.persistPath, 'utf8')) as UserTurn[];
+      for (const turn of saved) {
+        if (typeof turn?.messageId === 'string' && typeof turn.text === 'string') this.turns.push(turn);
+      }
+    } catch {
+      // No saved queue (first start) or an unreadable one: start empty.
+    }
+  }
+
   get size(): number {
     return this.turns.length;
   }
@@ -22,9 +41,12 @@ export class TurnQueue {
     return this.closed;
   }
 
+  /** Queues a turn; a message already waiting (same id, e.g. reloaded after a restart) is not added twice. */
   push(turn: UserTurn): void {
     if (this.closed) return;
+    if (this.turns.some((waiting) => waiting.messageId === turn.messageId)) return;
     this.turns.push(turn);
+    this.persist();
     this.wakeWaiter();
   }
 
@@ -42,7 +64,10 @@ export class TurnQueue {
     for (;;) {
       if (this.closed || signal.aborted) return undefined;
       const turn = this.turns.shift();
-      if (turn) return turn;
+      if (turn) {
+        this.persist();
+        return turn;
+      }
       await new Promise<void>((resolve) => {
         const onAbort = () => resolve();
         signal.addEventListener('abort', onAbort, { once: true });
@@ -53,6 +78,15 @@ export class TurnQueue {
       });
       this.wake = undefined;
     }
+  }
+
+  /** Atomic rewrite (temp file + rename): a kill mid-write leaves the previous list intact. */
+  private persist(): void {
+    const path = this.options.persistPath;
+    if (!path) return;
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(`${path}.tmp`, JSON.stringify(this.turns));
+    renameSync(`${path}.tmp`, path);
   }
 
   private wakeWaiter(): void {
