@@ -206,4 +206,44 @@ describe('embedded platform end to end', () => {
     expect(JSON.stringify(resumedRequest?.body)).toContain('PINEAPPLE');
     await api(`${base}/stop`, { method: 'POST' });
   }, 90_000);
+
+  it('continues from a parent session: its files and its conversation, forked', async () => {
+    await api('/api/projects', { method: 'POST', body: JSON.stringify({ name: 'team-d' }) });
+    const waitForPhase = async (name: string, phase: string) => {
+      let session: { status?: { phase?: string; sdkSessionId?: string } } = {};
+      for (let attempt = 0; attempt < 200 && session.status?.phase !== phase; attempt += 1) {
+        session = (await (await api(`/api/projects/team-d/agentic-sessions/${name}`)).json()) as typeof session;
+        if (session.status?.phase !== phase) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return session;
+    };
+    const parentResponse = await api('/api/projects/team-d/agentic-sessions', {
+      method: 'POST',
+      body: JSON.stringify({ prompt: 'WRITE_FILE notes.txt MANGO', interactive: false }),
+    });
+    const parent = (await parentResponse.json()) as { name: string };
+    const parentDone = await waitForPhase(parent.name, 'Completed');
+    expect(parentDone.status?.phase).toBe('Completed');
+
+    const childResponse = await api('/api/projects/team-d/agentic-sessions', {
+      method: 'POST',
+      body: JSON.stringify({ prompt: 'Which word did you write?', interactive: false, parentSessionName: parent.name }),
+    });
+    expect(childResponse.status).toBe(201);
+    const child = (await childResponse.json()) as { name: string };
+    const childDone = await waitForPhase(child.name, 'Completed');
+    expect(childDone.status?.phase).toBe('Completed');
+    // The parent's files came along; the conversation is a fork (a new id) that remembers the parent's turn.
+    expect(readFileSync(join(dataDir, 'workspaces', 'team-d', child.name, 'artifacts', 'notes.txt'), 'utf8')).toContain('MANGO');
+    expect(childDone.status?.sdkSessionId).toBeTruthy();
+    expect(childDone.status?.sdkSessionId).not.toBe(parentDone.status?.sdkSessionId);
+    const childRequest = model.requests.find((request) => JSON.stringify(request.body).includes('Which word did you write?'));
+    expect(JSON.stringify(childRequest?.body)).toContain('WRITE_FILE notes.txt MANGO');
+
+    const orphan = await api('/api/projects/team-d/agentic-sessions', {
+      method: 'POST',
+      body: JSON.stringify({ prompt: 'x', parentSessionName: 'session-does-not-exist' }),
+    });
+    expect(orphan.status).toBe(404);
+  }, 90_000);
 });

@@ -55,6 +55,8 @@ export function repositoryGitEnvironment(
 
 export interface QueryOptionsInput {
   resume?: string;
+  /** Fork `resume` into a new conversation instead of continuing it (continuation sessions). */
+  forkSession?: boolean;
   stderr?: (data: string) => void;
 }
 
@@ -86,6 +88,7 @@ export function buildQueryOptions(
   if (additionalDirectories.length > 0) options.additionalDirectories = additionalDirectories;
   if (config.spec.llmSettings?.model) options.model = config.spec.llmSettings.model;
   if (input.resume) options.resume = input.resume;
+  if (input.resume && input.forkSession) options.forkSession = true;
   // Our spawner (the CLI dies with the runner) also takes the CLI's stderr.
   options.spawnClaudeCodeProcess = createClaudeSpawner(input.stderr ?? (() => undefined));
   return options;

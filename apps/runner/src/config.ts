@@ -18,6 +18,8 @@ export interface RunnerConfig {
   workspaceDir: string;
   spec: AgenticSessionSpec;
   resumeSdkSessionId?: string;
+  /** Continuation: the parent session's conversation, forked into a new one on the first query. */
+  forkFromSdkSessionId?: string;
   model: ModelAccess;
   /** Git tokens and commit identity (GITHUB_TOKEN, GITLAB_TOKEN, GIT_TOKEN, GIT_USER_*); never logged. */
   git: GitAccess;
@@ -107,6 +109,7 @@ export function loadConfig(env: Environment, cwd: string = process.cwd()): Runne
     workspaceDir: resolve(cwd, optional(env, RUNNER_ENV.workspaceDir) ?? '.'),
     spec: parseSessionSpec(required(env, RUNNER_ENV.sessionSpec)),
     resumeSdkSessionId: optional(env, RUNNER_ENV.resumeSdkSessionId),
+    forkFromSdkSessionId: optional(env, RUNNER_ENV.forkFromSdkSessionId),
     model: {
       apiKey: optional(env, 'ANTHROPIC_API_KEY'),
       baseUrl: optional(env, 'ANTHROPIC_BASE_URL'),

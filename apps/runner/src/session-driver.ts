@@ -29,7 +29,9 @@ export interface SessionDriverOptions {
   /** Continue this Claude Code conversation instead of starting one (the initial prompt is skipped). */
   resumeSdkSessionId?: string;
   /** Options of each query(); `resume` is set when a new query must continue the conversation. */
-  queryOptions: (resume: string | undefined, stderr: (data: string) => void) => Options;
+  queryOptions: (resume: string | undefined, stderr: (data: string) => void, forkSession?: boolean) => Options;
+  /** Continuation: start from a fork of this conversation (the initial prompt still runs). */
+  forkFromSdkSessionId?: string;
   emit: (event: AgUiEvent) => void;
   log: Logger;
   query?: QueryFunction;
@@ -150,7 +152,10 @@ export class SessionDriver {
     try {
       const query = this.query({
         prompt: this.promptStream(abort.signal),
-        options: this.options.queryOptions(this.sdkSessionId, (data) => stderrTail.push(data)),
+        // Until this session has a conversation of its own, a continuation forks its parent's.
+        options: this.sdkSessionId
+          ? this.options.queryOptions(this.sdkSessionId, (data) => stderrTail.push(data))
+          : this.options.queryOptions(this.options.forkFromSdkSessionId, (data) => stderrTail.push(data), this.options.forkFromSdkSessionId !== undefined),
       });
       this.currentQuery = query;
       for await (const message of query) this.onMessage(message);

@@ -64,6 +64,8 @@ export const RUNNER_ENV = {
   workspaceDir: 'AMBIENT_WORKSPACE_DIR',
   sessionSpec: 'AMBIENT_SESSION_SPEC',
   resumeSdkSessionId: 'AMBIENT_RESUME_SDK_SESSION_ID',
+  /** A continuation session: fork the parent's conversation (the initial prompt still runs). */
+  forkFromSdkSessionId: 'AMBIENT_FORK_FROM_SDK_SESSION_ID',
 } as const;
 
 /** Runner exit codes the controller turns into phases and condition reasons. */

@@ -44,6 +44,12 @@ export interface WorkloadRuntime {
   delete(namespace: string, name: string, options?: { gracePeriodMs?: number }): Promise<void>;
   /** Filesystem path of a session's workspace where the runtime can expose it (embedded mode). */
   workspacePath?(namespace: string, workspaceName: string): string;
+  /**
+   * Seeds a new workspace with a copy of another (a continuation session starts from its parent's
+   * files and conversation). A no-op when the target already has content; runner bookkeeping is
+   * not copied.
+   */
+  copyWorkspace?(namespace: string, fromWorkspace: string, toWorkspace: string): Promise<void>;
   /** Removes a session's workspace (called when the session is deleted). */
   deleteWorkspace(namespace: string, workspaceName: string): Promise<void>;
   /** Notified with (namespace, name) whenever a workload's status changes. */

@@ -9,8 +9,8 @@
  */
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import type { Unsubscribe, WorkloadRuntime, WorkloadSpec, WorkloadStatus } from '@ambient/core';
 import { adoptedRunner, childRunner, EXIT_STATUS_FILE } from './runner-process.ts';
 import type { RunnerProcess } from './runner-process.ts';
@@ -40,6 +40,9 @@ interface PidRecord {
   workspace: string;
   startedAt: string;
 }
+
+/** The runner's own files in a workspace (outbox, cursors, logs): never copied to another session. */
+const RUNNER_BOOKKEEPING = '.ambient';
 
 /** The runner interrupts Claude Code and flushes its outbox on SIGTERM; give it time. */
 const DEFAULT_GRACE_PERIOD_MS = 15_000;
@@ -88,6 +91,19 @@ export class ProcessWorkloadRuntime implements WorkloadRuntime {
       return;
     }
     this.terminate(entry, options.gracePeriodMs ?? this.gracePeriodMs());
+  }
+
+  async copyWorkspace(namespace: string, fromWorkspace: string, toWorkspace: string): Promise<void> {
+    const source = this.workspacePath(namespace, fromWorkspace);
+    const target = this.workspacePath(namespace, toWorkspace);
+    if (!existsSync(source)) return;
+    if (existsSync(target) && readdirSync(target).some((entry) => entry !== RUNNER_BOOKKEEPING)) return;
+    // The parent's outbox, cursors and queued turns belong to the parent's runner, not the copy.
+    cpSync(source, target, {
+      recursive: true,
+      verbatimSymlinks: true,
+      filter: (path) => relative(source, path).split(sep)[0] !== RUNNER_BOOKKEEPING,
+    });
   }
 
   async deleteWorkspace(namespace: string, workspaceName: string): Promise<void> {

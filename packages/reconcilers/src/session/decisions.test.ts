@@ -171,4 +171,29 @@ describe('decideSession', () => {
     const second = decideSession(observe(session(first.status), workload('Running'), { sdkSessionId: 'sdk-1', lastResult: result }));
     expect(second.status).toBeUndefined();
   });
+
+  it('starts a continuation from its parent: seed the workspace and fork the conversation', () => {
+    const child = session();
+    child.spec.parentSessionName = 'parent-1';
+    const plan = decideSession({ ...observe(child), parent: { exists: true, sdkSessionId: 'sdk-parent' } });
+    expect(plan.startRun).toBe(1);
+    expect(plan.continueFrom).toEqual({ parentSessionName: 'parent-1', sdkSessionId: 'sdk-parent' });
+  });
+
+  it('fails a continuation whose parent is gone, saying so', () => {
+    const child = session();
+    child.spec.parentSessionName = 'parent-1';
+    const plan = decideSession({ ...observe(child), parent: { exists: false } });
+    expect(plan.startRun).toBeUndefined();
+    expect(plan.status?.phase).toBe('Failed');
+    expect(plan.status?.conditions?.find((c) => c.type === 'Ready')?.reason).toBe('ParentNotFound');
+  });
+
+  it('does not seed again on later runs of a continuation', () => {
+    const child = session({ phase: 'Stopped', runCount: 1, sdkSessionId: 'own' }, { desired: 'Running' });
+    child.spec.parentSessionName = 'parent-1';
+    const plan = decideSession(observe(child));
+    expect(plan.startRun).toBe(2);
+    expect(plan.continueFrom).toBeUndefined();
+  });
 });

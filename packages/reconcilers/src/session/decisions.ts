@@ -39,11 +39,15 @@ export interface SessionObservation {
   now: Date;
   /** Project defaults, applied when the session does not set its own. */
   defaults: { timeoutSeconds?: number; inactivityTimeoutSeconds?: number };
+  /** For a continuation (spec.parentSessionName) before its first run: the parent, if it exists. */
+  parent?: { exists: boolean; sdkSessionId?: string };
 }
 
 export interface SessionPlan {
   /** Start (ensure) the workload for this run number before writing status. */
   startRun?: number;
+  /** Before the first run of a continuation: seed the workspace from the parent and fork its conversation. */
+  continueFrom?: { parentSessionName: string; sdkSessionId?: string };
   /** Ask the current run's workload to end. */
   stopWorkload?: boolean;
   status?: AgenticSessionStatus;
@@ -92,6 +96,15 @@ function decidePending(observation: SessionObservation, status: Status): Session
     };
   }
   const runNumber = (status.runCount ?? 0) + 1;
+  const parentName = observation.session.spec.parentSessionName;
+  if (parentName && runNumber === 1 && observation.parent && !observation.parent.exists) {
+    return {
+      clearDesiredPhase: desiredPhase(observation.session) !== undefined,
+      status: finish(observation, status, 'Failed', 'error', 'ParentNotFound', `the parent session "${parentName}" does not exist`),
+    };
+  }
+  const continueFrom =
+    parentName && runNumber === 1 ? { parentSessionName: parentName, sdkSessionId: observation.parent?.sdkSessionId } : undefined;
   const conditions = setCondition(
     status.conditions,
     {
@@ -105,6 +118,7 @@ function decidePending(observation: SessionObservation, status: Status): Session
   );
   return {
     startRun: runNumber,
+    continueFrom,
     clearDesiredPhase: desiredPhase(observation.session) !== undefined,
     status: {
       ...status,

@@ -30,7 +30,11 @@ export interface SessionReconcilerDeps {
   events: EventLog;
   clock: Clock;
   /** Builds the runner's environment for a run (server URL, scoped token, model settings). */
-  launchRunner(session: Stored<AgenticSession>, runNumber: number): Promise<RunnerLaunch>;
+  launchRunner(
+    session: Stored<AgenticSession>,
+    runNumber: number,
+    options?: { forkFromSdkSessionId?: string },
+  ): Promise<RunnerLaunch>;
   projectDefaults(namespace: string): Promise<SessionObservation['defaults']>;
 }
 
@@ -57,16 +61,23 @@ export function createSessionReconciler(deps: SessionReconcilerDeps) {
     const workload =
       runCount > 0 ? await deps.runtime.get(namespace, runWorkloadName(name, runCount)) : undefined;
     const summary = await deps.events.summary(session.metadata.uid);
+    const parentName = session.spec.parentSessionName;
+    const parent =
+      parentName && runCount === 0 ? await deps.store.get(AgenticSessionKind, namespace, parentName) : undefined;
     const plan = decideSession({
       session,
       workload,
       summary,
       now: deps.clock.now(),
       defaults: await deps.projectDefaults(namespace),
+      parent: parentName && runCount === 0 ? { exists: parent !== undefined, sdkSessionId: parent?.status?.sdkSessionId } : undefined,
     });
 
+    if (plan.continueFrom) {
+      await deps.runtime.copyWorkspace?.(namespace, plan.continueFrom.parentSessionName, workspaceNameOf(session));
+    }
     if (plan.startRun !== undefined) {
-      await deps.runtime.ensure(await workloadSpecFor(deps, session, plan.startRun));
+      await deps.runtime.ensure(await workloadSpecFor(deps, session, plan.startRun, plan.continueFrom?.sdkSessionId));
     }
     if (plan.stopWorkload && workload) {
       await deps.runtime.delete(namespace, workload.name, { gracePeriodMs: STOP_GRACE_PERIOD_MS });
@@ -92,8 +103,9 @@ async function workloadSpecFor(
   deps: SessionReconcilerDeps,
   session: Stored<AgenticSession>,
   runNumber: number,
+  forkFromSdkSessionId?: string,
 ): Promise<WorkloadSpec> {
-  const launch = await deps.launchRunner(session, runNumber);
+  const launch = await deps.launchRunner(session, runNumber, { forkFromSdkSessionId });
   return {
     name: runWorkloadName(session.metadata.name, runNumber),
     namespace: session.metadata.namespace ?? '',

@@ -37,7 +37,11 @@ export async function projectSettingsOf(store: ResourceStore, project: string): 
 }
 
 export function createRunnerLauncher(settings: LaunchSettings) {
-  return async function launchRunner(session: Stored<AgenticSession>, runNumber: number): Promise<RunnerLaunch> {
+  return async function launchRunner(
+    session: Stored<AgenticSession>,
+    runNumber: number,
+    options: { forkFromSdkSessionId?: string } = {},
+  ): Promise<RunnerLaunch> {
     const project = session.metadata.namespace ?? '';
     const projectSettings = await projectSettingsOf(settings.store, project);
     const timeoutSeconds = session.spec.timeout ?? projectSettings?.defaultTimeoutSeconds;
@@ -61,6 +65,7 @@ export function createRunnerLauncher(settings: LaunchSettings) {
       [RUNNER_ENV.sessionSpec]: JSON.stringify(spec),
     };
     if (session.status?.sdkSessionId) env[RUNNER_ENV.resumeSdkSessionId] = session.status.sdkSessionId;
+    else if (options.forkFromSdkSessionId) env[RUNNER_ENV.forkFromSdkSessionId] = options.forkFromSdkSessionId;
     const baseUrl = projectSettings?.modelBaseUrl ?? settings.anthropicBaseUrl;
     if (baseUrl) env['ANTHROPIC_BASE_URL'] = baseUrl;
 
