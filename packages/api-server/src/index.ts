@@ -12,3 +12,4 @@ export * from './routes/session-events.ts';
 export * from './routes/session-history.ts';
 export * from './routes/project-events.ts';
 export * from './openapi/index.ts';
+export * from './request-context.ts';

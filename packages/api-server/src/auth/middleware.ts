@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { AuthFailureLimiter } from './failure-limiter.ts';
+import { runWithRequestContext } from '../request-context.ts';
 import { ForbiddenError, UnauthorizedError } from '@ambient/core';
 import type { Identity } from '@ambient/core';
 import type { ProjectRole } from '@ambient/contracts';
@@ -57,7 +58,7 @@ export function authenticate(authenticator: Authenticator, limiter: AuthFailureL
     }
     limiter.recordSuccess(client);
     c.set('identity', identity);
-    await next();
+    await runWithRequestContext({ identity, bearerToken: token }, next);
   });
 }
 
