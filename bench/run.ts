@@ -1,6 +1,7 @@
 /** `npm run bench`: prints figures and ratios measured in one run. Nothing here asserts. */
 import { benchEventLog } from './event-log.bench.ts';
 import { benchReconnect } from './reconnect.bench.ts';
+import { benchSessionApi } from './session-api.bench.ts';
 import { benchSessionStart } from './session-start.bench.ts';
 import { benchSseFanout } from './sse-fanout.bench.ts';
 
@@ -10,6 +11,7 @@ const all: [string, () => Promise<void>][] = [
   ['sse-fanout', benchSseFanout],
   ['reconnect', benchReconnect],
   ['session-start', benchSessionStart],
+  ['session-api', benchSessionApi],
 ];
 
 for (const [name, run] of all) {
