@@ -76,6 +76,7 @@ export async function startEmbeddedPlatform(
         return {
           timeoutSeconds: projectSettings?.defaultTimeoutSeconds ?? config.defaultTimeoutSeconds,
           inactivityTimeoutSeconds: projectSettings?.defaultInactivityTimeoutSeconds ?? config.defaultInactivityTimeoutSeconds,
+          concurrencyLimit: projectSettings?.concurrencyLimit,
         };
       },
     }),

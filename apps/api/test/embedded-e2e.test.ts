@@ -246,4 +246,31 @@ describe('embedded platform end to end', () => {
     });
     expect(orphan.status).toBe(404);
   }, 90_000);
+
+  it('queues sessions beyond the project concurrency limit and starts them when a slot frees', async () => {
+    await api('/api/projects', { method: 'POST', body: JSON.stringify({ name: 'team-e' }) });
+    expect((await api('/api/projects/team-e/settings', { method: 'PUT', body: JSON.stringify({ groupAccess: [], concurrencyLimit: 1 }) })).status).toBe(200);
+    const create = async () =>
+      ((await (await api('/api/projects/team-e/agentic-sessions', { method: 'POST', body: JSON.stringify({ initialPrompt: 'hello' }) })).json()) as { name: string }).name;
+    type Observed = { status?: { phase?: string; conditions?: { type: string; reason?: string }[] } };
+    const get = async (name: string) => (await (await api(`/api/projects/team-e/agentic-sessions/${name}`)).json()) as Observed;
+    const waitFor = async (name: string, predicate: (session: Observed) => boolean) => {
+      let session: Observed = {};
+      for (let attempt = 0; attempt < 150; attempt += 1) {
+        session = await get(name);
+        if (predicate(session)) return session;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return session;
+    };
+    const first = await create();
+    await waitFor(first, (session) => session.status?.phase === 'Running');
+    const second = await create();
+    const queued = await waitFor(second, (session) => session.status?.conditions?.some((condition) => condition.reason === 'Queued') ?? false);
+    expect(queued.status?.phase).toBe('Pending');
+    await api(`/api/projects/team-e/agentic-sessions/${first}/stop`, { method: 'POST' });
+    const started = await waitFor(second, (session) => session.status?.phase === 'Running');
+    expect(started.status?.phase).toBe('Running');
+    await api(`/api/projects/team-e/agentic-sessions/${second}/stop`, { method: 'POST' });
+  }, 90_000);
 });

@@ -196,4 +196,16 @@ describe('decideSession', () => {
     expect(plan.startRun).toBe(2);
     expect(plan.continueFrom).toBeUndefined();
   });
+
+  it('queues a new session while the project is at its concurrency limit, then starts it', () => {
+    const waiting = decideSession({ ...observe(session()), defaults: { concurrencyLimit: 2 }, activeSessionsInProject: 2 });
+    expect(waiting.startRun).toBeUndefined();
+    expect(waiting.status?.phase).toBe('Pending');
+    expect(waiting.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ reason: 'Queued', message: expect.stringContaining('2 of 2') });
+    expect(waiting.requeueAfterMs).toBeGreaterThan(0);
+    const again = decideSession({ ...observe(session(waiting.status)), defaults: { concurrencyLimit: 2 }, activeSessionsInProject: 2 });
+    expect(again.status).toBeUndefined();
+    const started = decideSession({ ...observe(session(waiting.status)), defaults: { concurrencyLimit: 2 }, activeSessionsInProject: 1 });
+    expect(started.startRun).toBe(1);
+  });
 });

@@ -28,6 +28,8 @@ export const CONDITION = {
 /** How often a Running session is looked at even without events (timeouts, idleness). */
 export const RUNNING_POLL_MS = 30_000;
 export const STOPPING_POLL_MS = 1_000;
+/** How often a session queued behind the project's concurrency limit looks again. */
+export const QUEUED_POLL_MS = 2_000;
 /** The runner needs this long to interrupt Claude Code and flush its last events. */
 export const STOP_GRACE_PERIOD_MS = 15_000;
 
@@ -38,7 +40,9 @@ export interface SessionObservation {
   summary: SessionSummary;
   now: Date;
   /** Project defaults, applied when the session does not set its own. */
-  defaults: { timeoutSeconds?: number; inactivityTimeoutSeconds?: number };
+  defaults: { timeoutSeconds?: number; inactivityTimeoutSeconds?: number; concurrencyLimit?: number };
+  /** Other sessions of the project that hold a runner (Creating, Running, Stopping). */
+  activeSessionsInProject?: number;
   /** For a continuation (spec.parentSessionName) before its first run: the parent, if it exists. */
   parent?: { exists: boolean; sdkSessionId?: string };
 }
@@ -102,6 +106,14 @@ function decidePending(observation: SessionObservation, status: Status): Session
       clearDesiredPhase: desiredPhase(observation.session) !== undefined,
       status: finish(observation, status, 'Failed', 'error', 'ParentNotFound', `the parent session "${parentName}" does not exist`),
     };
+  }
+  const limit = observation.defaults.concurrencyLimit;
+  const active = observation.activeSessionsInProject ?? 0;
+  if (limit !== undefined && active >= limit) {
+    const message = `queued: ${active} of ${limit} sessions of this project are running`;
+    const queued = setCondition(status.conditions, { type: CONDITION.ready, status: 'False', reason: 'Queued', message }, nowIso(observation));
+    const next: Status = { ...status, phase: 'Pending', message, conditions: queued };
+    return { status: changed(status, next) ? next : undefined, requeueAfterMs: QUEUED_POLL_MS };
   }
   const continueFrom =
     parentName && runNumber === 1 ? { parentSessionName: parentName, sdkSessionId: observation.parent?.sdkSessionId } : undefined;

@@ -64,12 +64,19 @@ export function createSessionReconciler(deps: SessionReconcilerDeps) {
     const parentName = session.spec.parentSessionName;
     const parent =
       parentName && runCount === 0 ? await deps.store.get(AgenticSessionKind, namespace, parentName) : undefined;
+    const defaults = await deps.projectDefaults(namespace);
+    const phase = session.status?.phase ?? 'Pending';
+    const activeSessionsInProject =
+      defaults.concurrencyLimit !== undefined && phase === 'Pending'
+        ? await countActiveSessions(deps.store, namespace, name)
+        : undefined;
     const plan = decideSession({
       session,
       workload,
       summary,
       now: deps.clock.now(),
-      defaults: await deps.projectDefaults(namespace),
+      defaults,
+      activeSessionsInProject,
       parent: parentName && runCount === 0 ? { exists: parent !== undefined, sdkSessionId: parent?.status?.sdkSessionId } : undefined,
     });
 
@@ -130,4 +137,11 @@ async function clearDesiredPhase(
     ...session,
     metadata: { ...session.metadata, annotations },
   });
+}
+
+const HOLDS_A_RUNNER = new Set(['Creating', 'Running', 'Stopping']);
+
+async function countActiveSessions(store: ResourceStore, namespace: string, except: string): Promise<number> {
+  const { items } = await store.list(AgenticSessionKind, namespace);
+  return items.filter((item) => item.metadata.name !== except && HOLDS_A_RUNNER.has(item.status?.phase ?? 'Pending')).length;
 }
