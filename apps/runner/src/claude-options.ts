@@ -65,10 +65,11 @@ export function buildQueryOptions(
   layout: WorkspaceLayout,
   input: QueryOptionsInput,
 ): Options {
+  const agentSettings = config.spec.agentSettings ?? {};
   const options: Options = {
     cwd: layout.cwd,
-    permissionMode: 'acceptEdits',
-    allowedTools: ALLOWED_TOOLS,
+    permissionMode: agentSettings.permissionMode ?? 'acceptEdits',
+    allowedTools: agentSettings.allowedTools ?? ALLOWED_TOOLS,
     includePartialMessages: true,
     // Sub-agents' text too, not only their tool calls: the UI shows who says what.
     forwardSubagentText: true,
@@ -87,6 +88,15 @@ export function buildQueryOptions(
   ].filter((directory) => directory !== layout.cwd);
   if (additionalDirectories.length > 0) options.additionalDirectories = additionalDirectories;
   if (config.spec.llmSettings?.model) options.model = config.spec.llmSettings.model;
+  if (agentSettings.maxTurns) options.maxTurns = agentSettings.maxTurns;
+  if (agentSettings.disallowedTools) options.disallowedTools = agentSettings.disallowedTools;
+  if (agentSettings.permissionMode === 'bypassPermissions') {
+    // The CLI refuses this mode as root unless told it runs in a sandbox (environment-facts Q1);
+    // the session's workspace is that sandbox. Never pass allowDangerouslySkipPermissions with
+    // another mode: the flag alone triggers the root check.
+    options.allowDangerouslySkipPermissions = true;
+    options.env = { ...options.env, IS_SANDBOX: '1' };
+  }
   if (input.resume) options.resume = input.resume;
   if (input.resume && input.forkSession) options.forkSession = true;
   // Our spawner (the CLI dies with the runner) also takes the CLI's stderr.

@@ -35,6 +35,7 @@ export function buildSessionSpec(body: CreateSessionRequest, identity: Identity)
     environmentVariables: body.environmentVariables,
     parentSessionName: body.parentSessionName,
     agent: body.agent,
+    agentSettings: body.agentSettings,
     userContext: { userId: identity.userId, displayName: identity.displayName, groups: identity.groups },
   };
 }

@@ -34,6 +34,20 @@ export const llmSettingsSchema = z.object({
   maxTokens: z.number().int().positive().optional(),
 });
 
+/**
+ * How much the agent may do without asking. There is nobody to ask in a session, so tools outside
+ * `allowedTools` are refused (default mode) or edits are accepted (acceptEdits, the default).
+ */
+export const permissionModeSchema = z.enum(['acceptEdits', 'default', 'plan', 'bypassPermissions']);
+
+export const agentSettingsSchema = z.object({
+  permissionMode: permissionModeSchema.optional().describe('Default acceptEdits'),
+  allowedTools: z.array(z.string().min(1)).max(100).optional().describe('Tools that run without asking'),
+  disallowedTools: z.array(z.string().min(1)).max(100).optional(),
+  maxTurns: z.number().int().positive().max(10_000).optional().describe('Limit on agent turns per run'),
+});
+export type AgentSettings = z.infer<typeof agentSettingsSchema>;
+
 export const userContextSchema = z.object({
   userId: z.string(),
   displayName: z.string().optional(),
@@ -57,6 +71,7 @@ export const agenticSessionSpecSchema = z.object({
   userContext: userContextSchema.optional(),
   parentSessionName: z.string().optional().describe('Continue from this session (same project)'),
   agent: z.string().optional().describe('Agent persona to run as'),
+  agentSettings: agentSettingsSchema.optional(),
 });
 export type AgenticSessionSpec = z.infer<typeof agenticSessionSpecSchema>;
 

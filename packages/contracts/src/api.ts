@@ -1,6 +1,7 @@
 /** Request and response bodies of the REST API. */
 import { z } from 'zod';
 import {
+  agentSettingsSchema,
   agenticSessionSpecSchema,
   llmSettingsSchema,
   sessionRepoSchema,
@@ -32,6 +33,7 @@ export const createSessionRequestSchema = z
     environmentVariables: z.record(z.string(), z.string()).optional(),
     parentSessionName: z.string().optional(),
     agent: z.string().optional(),
+    agentSettings: agentSettingsSchema.optional(),
     labels: z.record(z.string(), z.string()).optional(),
     annotations: z.record(z.string(), z.string()).optional(),
   })
@@ -94,6 +96,7 @@ export const updateSessionRequestSchema = z.strictObject({
   repos: z.array(repoWithoutCredentialsSchema).max(20).optional(),
   environmentVariables: z.record(z.string(), z.string()).optional(),
   agent: z.string().optional(),
+  agentSettings: agentSettingsSchema.optional(),
 });
 
 /** Body of PATCH …/agentic-sessions/:name: annotations and labels only (null removes a key). */

@@ -64,6 +64,7 @@ const agenticSession: AgenticSession = {
     userContext: { userId: 'u-1', displayName: 'Alice', groups: ['devs', 'admins'] },
     parentSessionName: 'session-0',
     agent: 'engineer',
+    agentSettings: { permissionMode: 'acceptEdits', allowedTools: ['Read', 'Write'], disallowedTools: ['WebFetch'], maxTurns: 50 },
   },
   status: {
     phase: 'Completed',
