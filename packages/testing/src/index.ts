@@ -9,3 +9,6 @@ export { describeCommandQueueContract } from './command-queue-contract.ts';
 export type { CommandQueueContractOptions, CommandQueueHarness } from './command-queue-contract.ts';
 export * from './assertions.ts';
 export * from './fixtures.ts';
+export { describeAuthContract } from './auth-contract.ts';
+export type { AuthHarness, AuthPorts } from './auth-contract.ts';
+export { describeWorkloadRuntimeContract, writeWorkloadContractRunner, WORKLOAD_CONTRACT_RUNNER_SOURCE, type WorkloadRuntimeContractOptions, type WorkloadRuntimeHarness } from './workload-runtime-contract.ts';
