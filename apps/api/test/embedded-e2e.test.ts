@@ -116,6 +116,9 @@ describe('embedded platform end to end', () => {
     );
     expect(resumed).toEqual(events.slice(resumeFrom));
     expect(existsSync(join(dataDir, 'ambient.db'))).toBe(true);
+    // The phase change is in the stream too, so watchers learn that the session ended.
+    const lifecycle = await collectUntil(eventsPath, { 'last-event-id': String(lastSeq) }, (event) => event.type === 'CUSTOM' && (event.value as { phase?: string })?.phase === 'Completed');
+    expect(lifecycle.at(-1)).toMatchObject({ name: 'ambient.lifecycle', value: { phase: 'Completed', reason: 'Completed' } });
   }, 90_000);
 
   it('takes follow-up messages in an interactive session, then stops it on request', async () => {

@@ -3,8 +3,8 @@
  * Each step is idempotent (deterministic workload names, resourceVersion preconditions), so a crash
  * anywhere is repaired by the next reconcile of the same key.
  */
-import { AgenticSessionKind, SESSION_ANNOTATIONS } from '@ambient/contracts';
-import type { AgenticSession } from '@ambient/contracts';
+import { AgenticSessionKind, CUSTOM_EVENT, EventType, SESSION_ANNOTATIONS } from '@ambient/contracts';
+import type { AgenticSession, AgenticSessionStatus, AgUiEvent } from '@ambient/contracts';
 import { runWorkloadName } from '@ambient/core';
 import type {
   Clock,
@@ -100,6 +100,9 @@ export function createSessionReconciler(deps: SessionReconcilerDeps) {
       current = await deps.store.patchStatus(AgenticSessionKind, namespace, name, plan.status, {
         resourceVersion: session.metadata.resourceVersion,
       });
+      const lifecycle = lifecycleEvent(session.status?.phase, plan.status, deps.clock.now().getTime());
+      // After the status write, so a conflict-and-retry never records a transition twice.
+      if (lifecycle) await deps.events.append(session.metadata.uid, [{ event: lifecycle }]);
     }
     if (plan.clearDesiredPhase) await clearDesiredPhase(deps.store, current);
     return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : {};
@@ -144,4 +147,19 @@ const HOLDS_A_RUNNER = new Set(['Creating', 'Running', 'Stopping']);
 async function countActiveSessions(store: ResourceStore, namespace: string, except: string): Promise<number> {
   const { items } = await store.list(AgenticSessionKind, namespace);
   return items.filter((item) => item.metadata.name !== except && HOLDS_A_RUNNER.has(item.status?.phase ?? 'Pending')).length;
+}
+
+/**
+ * A phase change as a CUSTOM event in the session's own stream, so a watcher (CLI, UI) learns that a
+ * session ended without polling its status.
+ */
+export function lifecycleEvent(previous: string | undefined, status: AgenticSessionStatus, timestamp: number): AgUiEvent | undefined {
+  if ((previous ?? 'Pending') === status.phase) return undefined;
+  const ready = status.conditions?.find((condition) => condition.type === 'Ready');
+  return {
+    type: EventType.CUSTOM,
+    name: CUSTOM_EVENT.lifecycle,
+    value: { phase: status.phase, reason: ready?.reason, message: status.message ?? ready?.message, stoppedReason: status.stoppedReason },
+    timestamp,
+  } as AgUiEvent;
 }
