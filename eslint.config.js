@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/.ambient/**', '**/dist/**', '**/__fixtures__/**', '.cache/**'] },
+  { ignores: ['**/node_modules/**', '**/.ambient/**', '**/dist/**', '**/__fixtures__/**', '.cache/**', 'apps/web/out/**', 'apps/web/.next/**', 'apps/web/next-env.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 export const DEFAULT_PORT = 8080;
@@ -26,6 +27,8 @@ const environmentSchema = z.object({
   AMBIENT_DEFAULT_INACTIVITY_TIMEOUT_SECONDS: z.coerce.number().int().positive().optional(),
   CLAUDE_CODE_MAX_RETRIES: z.string().optional(),
   LOG_LEVEL: z.string().default('info'),
+  /** The built web UI (default: apps/web/out in this repository). */
+  AMBIENT_WEB_DIR: z.string().optional(),
 });
 
 export interface EmbeddedConfig {
@@ -46,6 +49,7 @@ export interface EmbeddedConfig {
   /** AES-256 key for project secrets at rest (kept outside the database file). */
   secretsKey: Buffer;
   logLevel: string;
+  webDir: string;
 }
 
 function readOrCreateSecret(path: string, bytes: number): { value: string; created: boolean } {
@@ -84,5 +88,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv): EmbeddedConfig {
     runnerTokenSecret: readOrCreateSecret(join(dataDir, 'runner-token-key'), 32).value,
     secretsKey: Buffer.from(readOrCreateSecret(join(dataDir, 'secrets-key'), 32).value, 'base64url'),
     logLevel: env.LOG_LEVEL,
+    webDir: resolve(env.AMBIENT_WEB_DIR ?? fileURLToPath(new URL('../../web/out', import.meta.url))),
   };
 }

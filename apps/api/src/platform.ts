@@ -90,6 +90,7 @@ export async function startEmbeddedPlatform(
     authorizer: createEmbeddedAuthorizer(permissions),
     runnerTokenSecret: config.runnerTokenSecret,
     onSessionChanged,
+    webUiDirectory: config.webDir,
   };
   const server = await listen(createApp(apiDeps).fetch, config.port, config.host);
   const address = server.address() as AddressInfo;

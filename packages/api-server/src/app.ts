@@ -9,6 +9,7 @@ import { authenticate } from './auth/middleware.ts';
 import { AuthFailureLimiter } from './auth/failure-limiter.ts';
 import { accessLog } from './access-log.ts';
 import { createErrorHandler } from './errors.ts';
+import { serveWebUi } from './static-web.ts';
 import { openApiRoutes } from './openapi/index.ts';
 import { accessKeyRoutes } from './routes/access-keys.ts';
 import { authRoutes, publicAuthRoutes } from './routes/auth.ts';
@@ -55,5 +56,6 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   api.route('/projects/:project/agentic-sessions', sessionHistoryRoutes(deps));
   api.route('/projects/:project/agentic-sessions', workspaceRoutes(deps));
   app.route('/api', api);
+  if (deps.webUiDirectory) serveWebUi(app, { directory: deps.webUiDirectory });
   return app;
 }

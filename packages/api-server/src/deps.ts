@@ -30,6 +30,8 @@ export interface ApiDeps {
   runnerTokenSecret: string;
   /** Tells the controllers a session needs a look (desired state changed, runner reported). */
   onSessionChanged(namespace: string, name: string): void;
+  /** Where the built web UI is; served at `/` when set. */
+  webUiDirectory?: string;
   /** Interval of SSE keepalive comments; proxies drop idle connections without them. */
   keepaliveMs?: number;
 }

@@ -13,3 +13,4 @@ export * from './routes/session-history.ts';
 export * from './routes/project-events.ts';
 export * from './openapi/index.ts';
 export * from './request-context.ts';
+export * from './static-web.ts';

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from './app.ts';
 import { HTML_CACHE, IMMUTABLE_CACHE, resolveInside, serveWebUi } from './static-web.ts';
+import { createTestDeps, TEST_ADMIN_TOKEN } from './test-support/embedded-deps.ts';
 
 /** An app shaped like createApp: API routes (behind a token check) first, the UI after them. */
 function appServing(directory: string): Hono {
@@ -121,5 +123,25 @@ describe('serveWebUi', () => {
     expect(response.status).toBe(503);
     expect(await response.text()).toContain('npm run build -w @ambient/web');
     expect((await bare.request('/projects/')).status).toBe(404);
+  });
+
+  it('works behind the real app: pages at /, the API and its JSON errors unchanged', async () => {
+    const { deps, close } = createTestDeps();
+    try {
+      const real = createApp(deps); // the wiring ADR 0007 asks for: the UI after every API route
+      serveWebUi(real, { directory: root });
+      const page = await real.request('/projects/');
+      expect(page.status).toBe(200);
+      expect(await page.text()).toBe('<html>projects</html>');
+      expect((await real.request('/api/projects')).status).toBe(401);
+      const projects = await real.request('/api/projects', { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+      expect(projects.status).toBe(200);
+      const unknown = await real.request('/api/no-such-route', { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+      expect(unknown.status).toBe(404);
+      expect(unknown.headers.get('content-type')).toContain('application/json');
+      expect((await real.request('/health')).status).toBe(200);
+    } finally {
+      close();
+    }
   });
 });

@@ -1,0 +1,16 @@
+'use client';
+import { Suspense } from 'react';
+import { RequireAuth } from '../../features/auth/require-auth';
+import { PageLoading } from '../../features/layout/page-states';
+import { SessionPage } from '../../features/session/session-page';
+
+// useSearchParams needs a Suspense boundary in a static export: the ids are only known in the browser.
+export default function Page() {
+  return (
+    <RequireAuth>
+      <Suspense fallback={<PageLoading />}>
+        <SessionPage />
+      </Suspense>
+    </RequireAuth>
+  );
+}

@@ -1,0 +1,187 @@
+/**
+ * The web UI end to end, with real parts: the exported UI built by scripts/build-web-if-needed.mjs,
+ * the platform process (as `npm start` runs it) with the real Claude Code CLI and the project's fake
+ * model, and Debian's Chromium driven by playwright-core. A person's path through the UI: sign in
+ * with the admin token, create a project, start a session that writes a file, watch text and the
+ * tool call arrive, send a follow-up, interrupt a long answer, reload in the middle of a streamed
+ * answer and find every message exactly once, and stop the session. Screenshots of each main page
+ * land in test/screenshots/ for a human to look at.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeModel } from '@ambient/fake-model';
+import type { FakeModel } from '@ambient/fake-model';
+import { startPlatformProcess } from '@ambient/testing/platform-process';
+import type { PlatformProcess } from '@ambient/testing/platform-process';
+import { ensureChromium, launchChromium } from './chromium.ts';
+import { uiServerFor } from './ui-server.ts';
+import type { UiServer } from './ui-server.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const WEB_OUT = join(REPO_ROOT, 'apps', 'web', 'out');
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const PROJECT = 'web-e2e';
+const FIRST_PROMPT = 'WRITE_FILE notes.txt hi';
+const FOLLOW_UP = 'What did you write?';
+
+describe('web UI end to end', { timeout: 120_000 }, () => {
+  let dataDir: string;
+  let model: FakeModel;
+  let platform: PlatformProcess;
+  let ui: UiServer;
+  let browser: Browser;
+  let page: Page;
+  let sessionUrl = '';
+
+  const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const messages = (role: string) => page.locator(`li[data-role="${role}"]`);
+
+  beforeAll(async () => {
+    const executablePath = ensureChromium();
+    const build = spawnSync(process.execPath, ['scripts/build-web-if-needed.mjs', '--strict'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    if (build.status !== 0) throw new Error(`building the web UI failed:\n${build.stdout}\n${build.stderr}`);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'ambient-web-e2e-'));
+    model = await startFakeModel();
+    platform = await startPlatformProcess({
+      AMBIENT_DATA_DIR: dataDir,
+      ANTHROPIC_API_KEY: 'test-key-not-real',
+      ANTHROPIC_BASE_URL: model.url,
+      AMBIENT_DEMO_MODEL: 'off',
+      AMBIENT_WEB_DIR: WEB_OUT,
+    });
+    ui = await uiServerFor(platform.url, WEB_OUT);
+    if (!ui.servedByPlatform) console.warn('web e2e: the platform does not serve the UI yet; using the same-origin stand-in (test/ui-server.ts)');
+    browser = await launchChromium(executablePath);
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    page.setDefaultTimeout(30_000);
+  }, 420_000);
+
+  // A failed step leaves a picture of the page behind: usually faster to read than the trace.
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && page) {
+      await shot(`failed-${context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await ui?.close();
+    await platform?.stop();
+    await model?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs in with the admin token after being sent to the sign-in page', async () => {
+    await page.goto(`${ui.url}/projects/`);
+    await page.waitForURL(/\/signin\/\?next=%2Fprojects%2F/);
+    await page.getByLabel('Token').fill('not-the-token-0123456789');
+    await page.getByRole('button', { name: 'Sign in with token' }).click();
+    await page.getByRole('alert').filter({ hasText: 'does not accept this token' }).waitFor();
+    await page.getByLabel('Token').fill(platform.token);
+    await shot('01-signin');
+    await page.getByRole('button', { name: 'Sign in with token' }).click();
+    await page.waitForURL(/\/projects\/$/);
+    await page.getByText('No projects yet').waitFor();
+  });
+
+  it('creates a project from the projects list', async () => {
+    await page.getByRole('button', { name: 'New project' }).first().click();
+    await page.getByLabel('Name', { exact: true }).fill(PROJECT);
+    await page.getByLabel('Display name (optional)').fill('Web end-to-end');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.waitForURL(/\/project\/\?name=web-e2e/);
+    await page.getByText('No sessions yet').waitFor();
+    await page.goto(`${ui.url}/projects/`);
+    await page.getByRole('link', { name: /Web end-to-end/ }).waitFor();
+    await shot('02-projects');
+    await page.getByRole('link', { name: /Web end-to-end/ }).click();
+    await page.waitForURL(/\/project\/\?name=web-e2e&section=sessions/);
+  });
+
+  it('starts a session and shows its streamed text and the Write tool call live', async () => {
+    await page.getByRole('button', { name: 'New session' }).click();
+    await page.getByLabel('Prompt').fill(FIRST_PROMPT);
+    await page.getByLabel('Display name (optional)').fill('Notes writer');
+    await shot('03-new-session-dialog');
+    await page.getByRole('button', { name: 'Start session' }).click();
+    await page.waitForURL(/\/session\/\?project=web-e2e&name=session-/);
+    sessionUrl = page.url();
+    const toolCall = page.getByRole('button', { name: /^Write/ });
+    await toolCall.waitFor({ timeout: 60_000 });
+    await expect(toolCall.textContent()).resolves.toContain('notes.txt');
+    await page.locator('li[data-role="assistant"]', { hasText: 'Done.' }).waitFor({ timeout: 60_000 });
+    await toolCall.click();
+    await page.getByText(/"content": "hi"/).waitFor();
+    await page.locator('[data-connection="live"]').waitFor();
+    await expect(messages('user').filter({ hasText: FIRST_PROMPT }).count()).resolves.toBe(1);
+    await shot('04-session-chat');
+  });
+
+  it('sends a follow-up and shows the answer', async () => {
+    await page.getByLabel('Message to the agent').fill(FOLLOW_UP);
+    await page.keyboard.press('Enter');
+    await page.getByText(`Fake model reply to: ${FOLLOW_UP}`).waitFor({ timeout: 60_000 });
+    await expect(page.getByLabel('Message to the agent').inputValue()).resolves.toBe('');
+  });
+
+  it('interrupts a long streamed answer and keeps the session usable', async () => {
+    await page.getByLabel('Message to the agent').fill('SLOW_TEXT 300');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText(/word5\b/).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Interrupt' }).click();
+    await page.getByRole('button', { name: 'Interrupt' }).waitFor({ state: 'detached', timeout: 30_000 });
+    const interrupted = (await page.locator('li[data-role="assistant"]', { hasText: 'word5' }).textContent()) ?? '';
+    expect(interrupted).not.toContain('word300');
+    await expect(page.getByLabel('Message to the agent').isEnabled()).resolves.toBe(true);
+  });
+
+  it('reloads in the middle of a streamed answer and shows every message exactly once', async () => {
+    await page.getByLabel('Message to the agent').fill('SLOW_TEXT 80');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText(/word8\b/).waitFor({ timeout: 60_000 });
+    await page.reload();
+    await page.locator('li[data-role="assistant"]', { hasText: 'word80' }).waitFor({ timeout: 60_000 });
+    const ids = await page.locator('li[data-message-id]').evaluateAll((items) => items.map((item) => item.getAttribute('data-message-id')));
+    expect(new Set(ids).size).toBe(ids.length);
+    const userTexts = await messages('user').allTextContents();
+    expect(userTexts.map((text) => text.replace(/^You: /, ''))).toEqual([FIRST_PROMPT, FOLLOW_UP, 'SLOW_TEXT 300', 'SLOW_TEXT 80']);
+    await expect(page.getByText(`Fake model reply to: ${FOLLOW_UP}`).count()).resolves.toBe(1);
+    await expect(page.locator('li[data-role="assistant"]', { hasText: 'word80' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('button', { name: /^Write/ }).count()).resolves.toBe(1);
+  });
+
+  it('stops the session and shows it stopped, in the chat and in the project list', async () => {
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.locator('[data-phase="Stopped"]').first().waitFor({ timeout: 60_000 });
+    await expect(page.getByLabel('Message to the agent').isDisabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: /theme/ }).click(); // system → light
+    await page.getByRole('button', { name: /theme/ }).click(); // light → dark
+    // The chat follows the newest output: its scroller stays at the bottom even as the header grows.
+    const gap = await page.getByRole('region', { name: 'Conversation' }).evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight);
+    expect(gap).toBeLessThan(2);
+    await shot('05-session-stopped-dark');
+    await page.getByRole('button', { name: /theme/ }).click(); // back to the system theme
+    await page.goto(`${ui.url}/project/?name=${PROJECT}&section=sessions`);
+    const row = page.getByRole('row', { name: /Notes writer/ });
+    await row.locator('[data-phase="Stopped"]').waitFor();
+    await expect(row.textContent()).resolves.toMatch(/\$\d/);
+    await shot('06-project-sessions');
+    expect(sessionUrl).toContain('name=session-');
+  });
+
+  it('answers an unknown page with the 404 page', async () => {
+    const response = await page.goto(`${ui.url}/no-such-page/`);
+    expect(response?.status()).toBe(404);
+    await page.getByText('Page not found').waitFor();
+  });
+});
