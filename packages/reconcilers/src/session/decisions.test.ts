@@ -208,4 +208,21 @@ describe('decideSession', () => {
     const started = decideSession({ ...observe(session(waiting.status)), defaults: { concurrencyLimit: 2 }, activeSessionsInProject: 1 });
     expect(started.startRun).toBe(1);
   });
+
+  it.each([
+    ['ImagePullBackOff', 'Back-off pulling image "quay.io/x/runner:bad"'],
+    ['Unschedulable', '0/3 nodes are available: insufficient memory'],
+    ['CreateContainerConfigError', 'secret "s1-run-1-env" not found'],
+  ])('shows a runner stuck in %s as a condition and keeps waiting', (reason, message) => {
+    const plan = decideSession(observe(session({ phase: 'Creating', runCount: 1 }), workload('Pending', { reason, message })));
+    expect(plan.status?.phase).toBe('Creating');
+    expect(plan.status?.conditions?.find((c) => c.type === 'RunnerStarted')).toMatchObject({ status: 'False', reason, message });
+    expect(plan.requeueAfterMs).toBeGreaterThan(0);
+  });
+
+  it('fails at once when the runner image name is invalid', () => {
+    const plan = decideSession(observe(session({ phase: 'Creating', runCount: 1 }), workload('Pending', { reason: 'InvalidImageName', message: 'bad ref' })));
+    expect(plan.status?.phase).toBe('Failed');
+    expect(plan.status?.conditions?.find((c) => c.type === 'Ready')?.reason).toBe('InvalidImageName');
+  });
 });

@@ -188,6 +188,9 @@ function decideActive(observation: SessionObservation, status: Status): SessionP
   if (idleSeconds && observation.now.getTime() - lastActivity >= idleSeconds * 1000) {
     return stopping(observation, reported, 'inactivity', 'Inactive', `no activity for ${idleSeconds}s`);
   }
+  if (workload.phase === 'Pending' && workload.reason) {
+    return decideStuckWorkload(observation, reported, workload);
+  }
   if (workload.phase === 'Running' && status.phase === 'Creating') {
     let conditions = setCondition(
       reported.conditions,
@@ -201,6 +204,27 @@ function decideActive(observation: SessionObservation, status: Status): SessionP
     status: changed(status, reported) ? reported : undefined,
     requeueAfterMs: nextPollMs(observation, timeoutSeconds, startedAt),
   };
+}
+
+/** Pod problems that cannot fix themselves: the session fails at once instead of waiting for its timeout. */
+const HOPELESS_WORKLOAD_REASONS = new Set(['InvalidImageName', 'ErrImageNeverPull']);
+/** Problems that may clear (a Secret created later, a node freed): shown as a condition, kept waiting. */
+const WAITING_POLL_MS = 5_000;
+
+/** A runner that cannot start yet (image pull, scheduling, config): say why on the session. */
+function decideStuckWorkload(observation: SessionObservation, status: Status, workload: WorkloadStatus): SessionPlan {
+  const reason = workload.reason ?? 'Waiting';
+  const message = workload.message ?? reason;
+  if (HOPELESS_WORKLOAD_REASONS.has(reason)) {
+    return { ...finishPlan(observation, status, 'Failed', 'error', reason, `the runner cannot start: ${message}`), stopWorkload: true };
+  }
+  const conditions = setCondition(
+    status.conditions,
+    { type: CONDITION.runnerStarted, status: 'False', reason, message, observedGeneration: generationOf(observation) },
+    nowIso(observation),
+  );
+  const next: Status = { ...status, conditions };
+  return { status: changed(status, next) ? next : undefined, requeueAfterMs: WAITING_POLL_MS };
 }
 
 function nextPollMs(observation: SessionObservation, timeoutSeconds: number | undefined, startedAt: number | undefined): number {
