@@ -47,6 +47,15 @@ export interface WatchOptions {
   namespace?: string;
   /** Replay changes strictly after this version; omit to receive only future changes. */
   resourceVersion?: string;
+  /**
+   * Called once when the watch ends on its own after `watch` returned (the handle is then dead and
+   * the caller must re-list): GoneError when the version became too old for the store (HTTP 410),
+   * UnauthorizedError/ForbiddenError when the credentials stop working. Adapters that detect every
+   * such failure synchronously (SQLite throws GoneError from `watch` itself) may never call it;
+   * an adapter that talks to a remote store (the Kubernetes API) reports through it, because the
+   * port returns the Unsubscribe handle before the server has answered.
+   */
+  onError?: (error: Error) => void;
 }
 
 export type Unsubscribe = () => void;

@@ -25,7 +25,10 @@ describeWorkloadRuntimeContract('ProcessWorkloadRuntime', async () => {
       const pidRecordPath = join(baseDirectory, 'runners', `${namespace}__${name}.json`);
       const pidRecord = existsSync(pidRecordPath) ? readFileSync(pidRecordPath, 'utf8') : '';
       const pid = pidRecord ? (JSON.parse(pidRecord) as { pid: number }).pid : undefined;
-      const commandLine = pid && existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
+      const commandLine =
+        pid && existsSync(`/proc/${pid}/cmdline`)
+          ? readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+          : '';
       return JSON.stringify({ status: await runtime.get(namespace, name), pidRecord, commandLine });
     },
     async cleanup() {
