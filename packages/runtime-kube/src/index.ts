@@ -45,3 +45,4 @@ export {
 export type { SessionOwnerKind } from './job-manifests.ts';
 export { workloadStatusOf } from './workload-status.ts';
 export { COPIED_FROM_ANNOTATION, copyJobNameOf } from './workload-copy.ts';
+export * from './kube-auth.ts';

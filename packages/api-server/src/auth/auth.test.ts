@@ -50,6 +50,15 @@ describe('users, login and tokens', () => {
     expect((await call('POST', '/api/users', TEST_ADMIN_TOKEN, { name: 'weak', password: 'short' })).status).toBe(400);
   });
 
+  it('accepts the token an OAuth proxy forwards, and shows its preferred user name', async () => {
+    const response = await app.request('/api/auth/me', {
+      headers: { 'x-forwarded-access-token': TEST_ADMIN_TOKEN, 'x-forwarded-preferred-username': 'Ada L.' },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ userId: 'admin' });
+    expect((await app.request('/api/auth/me', { headers: { 'x-forwarded-access-token': 'forged-token-value' } })).status).toBe(401);
+  });
+
   it('refuses expired tokens', async () => {
     await deps.identities.createUser({ name: 'carol' });
     const issued = await deps.identities.issueToken({ subject: { kind: 'user', userName: 'carol' }, name: 'old', expiresAt: new Date(Date.now() - 1000).toISOString() });

@@ -34,6 +34,11 @@ export function roleAllows(role: ProjectRole | undefined, action: ProjectAction)
   return role !== undefined && ROLE_RANK[role] >= ROLE_RANK[action];
 }
 
+export function forwardedAccessToken(header: string | undefined): string | undefined {
+  const token = header?.trim();
+  return token && /^\S+$/.test(token) ? token : undefined;
+}
+
 export function bearerToken(header: string | undefined): string | undefined {
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1];
@@ -49,7 +54,8 @@ export function authenticate(authenticator: Authenticator, limiter: AuthFailureL
   return createMiddleware<AppEnv>(async (c, next) => {
     const client = clientAddress(c);
     limiter.check(client);
-    const token = bearerToken(c.req.header('authorization'));
+    // Behind the OpenShift OAuth proxy (--pass-access-token) the user's token arrives in its own header.
+    const token = bearerToken(c.req.header('authorization')) ?? forwardedAccessToken(c.req.header('x-forwarded-access-token'));
     if (!token) throw new UnauthorizedError('missing bearer token (Authorization: Bearer <token>)');
     const identity = await authenticator.authenticate(token);
     if (!identity) {
@@ -57,6 +63,9 @@ export function authenticate(authenticator: Authenticator, limiter: AuthFailureL
       throw new UnauthorizedError('invalid or expired bearer token');
     }
     limiter.recordSuccess(client);
+    // The proxy's preferred user name is for display only; who the caller is came from the token.
+    const preferredName = c.req.header('x-forwarded-preferred-username');
+    if (preferredName && !identity.displayName) identity.displayName = preferredName.slice(0, 200);
     c.set('identity', identity);
     await runWithRequestContext({ identity, bearerToken: token }, next);
   });
