@@ -62,7 +62,8 @@ export async function benchSessionStart(): Promise<void> {
       let first: number | undefined;
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
         buffer += decoder.decode(chunk, { stream: true });
-        if (first === undefined && buffer.includes('data: ')) first = performance.now() - started;
+        // The first event of the agent's run (lifecycle notices from the controller come earlier).
+        if (first === undefined && buffer.includes('"RUN_STARTED"')) first = performance.now() - started;
         if (buffer.includes('"RUN_FINISHED"') || buffer.includes('"RUN_ERROR"')) break;
       }
       toFinished.push(performance.now() - started);

@@ -29,6 +29,7 @@ import type { EncodedEvent } from './compaction-cache.ts';
 import type { ApiDeps } from './deps.ts';
 import { toErrorResponse } from './errors.ts';
 import { loadProject } from './routes/projects.ts';
+import { runWithRequestContext } from './request-context.ts';
 import { COMPACT_PARAM, compactionRequested, resumeCursor } from './routes/session-events.ts';
 import { getSession } from './session-service.ts';
 import { streamSessionEvents } from './session-stream.ts';
@@ -116,9 +117,12 @@ async function admit(
     throw new UnauthorizedError('invalid or expired bearer token');
   }
   limiter.recordSuccess(client);
-  const project = await loadProject(deps, identity, match[1]!, 'view');
-  const name = parseWith(resourceNameSchema, match[2]!, 'session name');
-  const session = await getSession(deps, project.metadata.name, name);
+  // The same request context as REST calls, so cluster-mode adapters act with the caller's token.
+  const { project, name, session } = await runWithRequestContext({ identity, bearerToken: token }, async () => {
+    const loaded = await loadProject(deps, identity, match[1]!, 'view');
+    const sessionName = parseWith(resourceNameSchema, match[2]!, 'session name');
+    return { project: loaded, name: sessionName, session: await getSession(deps, loaded.metadata.name, sessionName) };
+  });
   return {
     sessionUid: session.metadata.uid,
     afterSeq: resumeCursor(undefined, url.searchParams.get(AFTER_SEQ_PARAM) ?? undefined),

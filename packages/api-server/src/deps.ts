@@ -1,4 +1,5 @@
 /** What the API server needs from the outside world; both modes pass their adapters in here. */
+import type { Project } from '@ambient/contracts';
 import type {
   CommandQueue,
   Clock,
@@ -7,10 +8,11 @@ import type {
   PermissionStore,
   ResourceStore,
   SecretStore,
+  Stored,
   WorkloadRuntime,
 } from '@ambient/core';
 import type { Logger } from '@ambient/logger';
-import type { Authenticator, Authorizer } from './auth/middleware.ts';
+import type { Authenticator, Authorizer, Identity } from './auth/middleware.ts';
 
 export interface ApiDeps {
   store: ResourceStore;
@@ -32,6 +34,13 @@ export interface ApiDeps {
   onSessionChanged(namespace: string, name: string): void;
   /** Where the built web UI is; served at `/` when set. */
   webUiDirectory?: string;
+  /**
+   * Cluster mode: creates the project (its Namespace) with the server's own identity and makes the
+   * creator its admin, because callers usually may not create namespaces. When absent (embedded),
+   * POST /api/projects creates the Project through `store` and grants through `permissions`.
+   * Conflicts surface as the store's ConflictError.
+   */
+  projectCreator?: (name: string, spec: Project['spec'], identity: Identity) => Promise<Stored<Project>>;
   /** Interval of SSE keepalive comments; proxies drop idle connections without them. */
   keepaliveMs?: number;
 }

@@ -66,17 +66,23 @@ export function projectRoutes(deps: ApiDeps): Hono<AppEnv> {
     }
     const body = await parseJsonBody(c, createProjectRequestSchema);
     let project: Stored<Project>;
+    const spec = { displayName: body.displayName, description: body.description };
     try {
-      project = await deps.store.create(ProjectKind, {
-        metadata: { name: body.name, annotations: { 'ambient-code.io/created-by': identity.userId } },
-        spec: { displayName: body.displayName, description: body.description },
-      });
+      project = deps.projectCreator
+        ? await deps.projectCreator(body.name, spec, identity)
+        : await deps.store.create(ProjectKind, {
+            metadata: { name: body.name, annotations: { 'ambient-code.io/created-by': identity.userId } },
+            spec,
+          });
     } catch (error) {
       if (isConflict(error)) throw new ConflictError(`project "${body.name}" already exists`);
       throw error;
     }
-    // The creator administers the project (as the system the seed describes does with a RoleBinding).
-    await deps.permissions.grant(body.name, { subjectType: 'user', subjectName: identity.userId, role: 'admin' });
+    // The creator administers the project (as the system the seed describes does with a RoleBinding);
+    // a projectCreator (cluster mode) has granted it already.
+    if (!deps.projectCreator) {
+      await deps.permissions.grant(body.name, { subjectType: 'user', subjectName: identity.userId, role: 'admin' });
+    }
     await deps.store.create(ProjectSettingsKind, {
       metadata: { name: PROJECT_SETTINGS_NAME, namespace: body.name },
       spec: { groupAccess: [] },
