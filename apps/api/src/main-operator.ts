@@ -11,12 +11,12 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { KubeConfig } from '@kubernetes/client-node';
 import pg from 'pg';
-import { AgenticSessionKind } from '@ambient/contracts';
+import { AgenticSessionKind, ProjectSettingsKind } from '@ambient/contracts';
 import { Controller } from '@ambient/controller-kit';
 import { systemClock } from '@ambient/core';
 import { createLogger } from '@ambient/logger';
-import { createRunnerLauncher, createSessionReconciler, projectSettingsOf, sessionKey } from '@ambient/reconcilers';
-import { DEFAULT_RUNNER_RESOURCES, JobWorkloadRuntime, KubeResourceStore, KubeSecretStore, LeaderElector } from '@ambient/runtime-kube';
+import { createProjectSettingsReconciler, createRunnerLauncher, createSessionReconciler, projectSettingsOf, sessionKey } from '@ambient/reconcilers';
+import { DEFAULT_RUNNER_RESOURCES, JobWorkloadRuntime, KubePermissionStore, KubeResourceStore, KubeSecretStore, LeaderElector } from '@ambient/runtime-kube';
 import { migrate, PostgresEventLog } from '@ambient/runtime-postgres';
 import { loadKubeConfig, loadOperatorConfig } from './cluster-config.ts';
 import type { OperatorConfig } from './cluster-config.ts';
@@ -45,6 +45,7 @@ export async function startOperator(config: OperatorConfig, options: OperatorOpt
   const kubeConfig = options.kubeConfig ?? loadKubeConfig(config.kubeconfigPath);
   const store = new KubeResourceStore({ kubeConfig });
   const secrets = new KubeSecretStore({ kubeConfig });
+  const permissions = new KubePermissionStore({ kubeConfig });
   const pool = new pg.Pool(config.databaseUrl ? { connectionString: config.databaseUrl } : {});
   await migrate(pool);
   const events = new PostgresEventLog(pool, { clock });
@@ -93,12 +94,28 @@ export async function startOperator(config: OperatorConfig, options: OperatorOpt
         },
       }),
     });
+    // groupAccess in ProjectSettings → RoleBindings to the ambient-project-* ClusterRoles.
+    const settingsController = new Controller({
+      name: 'project-settings',
+      workers: 1,
+      logger,
+      reconcile: createProjectSettingsReconciler({ store, permissions, clock }),
+    });
+    const enqueueSettings = (namespace: string, name: string): void => settingsController.enqueue(`${namespace}/${name}`);
     const enqueue = (namespace: string, name: string): void => controller.enqueue(sessionKey(namespace, name));
     const resyncAll = async (): Promise<void> => {
       for (const session of (await store.list(AgenticSessionKind)).items) {
         enqueue(session.metadata.namespace ?? '', session.metadata.name);
       }
+      for (const settings of (await store.list(ProjectSettingsKind)).items) {
+        enqueueSettings(settings.metadata.namespace ?? '', settings.metadata.name);
+      }
     };
+    const unwatchSettings = store.watch(
+      ProjectSettingsKind,
+      { onError: (error) => logger.error({ err: error }, 'operator.settings_watch_failed') },
+      (event) => enqueueSettings(event.object.metadata.namespace ?? '', event.object.metadata.name),
+    );
     const unwatchStore = store.watch(
       AgenticSessionKind,
       { onError: (error) => logger.error({ err: error }, 'operator.session_watch_failed') },
@@ -112,12 +129,15 @@ export async function startOperator(config: OperatorConfig, options: OperatorOpt
       if (resync) clearInterval(resync);
       unwatchStore();
       unwatchRuntime();
+      unwatchSettings();
+      await settingsController.stop();
       await controller.stop();
       logger.info({}, 'operator.stopped_leading');
     };
     stopLeading = stop;
     signal.addEventListener('abort', () => void stop(), { once: true });
     controller.start();
+    settingsController.start();
     // Level-triggered: every session is looked at once when leadership starts.
     await resyncAll();
   }

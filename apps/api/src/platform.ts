@@ -6,13 +6,13 @@ import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { AgenticSessionKind } from '@ambient/contracts';
+import { AgenticSessionKind, ProjectSettingsKind } from '@ambient/contracts';
 import type { ApiDeps } from '@ambient/api-server';
 import { attachClientStreams, attachRunnerChannel, createApp, createEmbeddedAuthenticator, createEmbeddedAuthorizer } from '@ambient/api-server';
 import { Controller } from '@ambient/controller-kit';
 import { systemClock } from '@ambient/core';
 import { createLogger } from '@ambient/logger';
-import { createRunnerLauncher, createSessionReconciler, projectSettingsOf, sessionKey } from '@ambient/reconcilers';
+import { createProjectSettingsReconciler, createRunnerLauncher, createSessionReconciler, projectSettingsOf, sessionKey } from '@ambient/reconcilers';
 import {
   openDatabase,
   ProcessWorkloadRuntime,
@@ -106,6 +106,20 @@ export async function startEmbeddedPlatform(
     onSessionChanged(namespace, workload.replace(WORKLOAD_SUFFIX, '')),
   );
   controller.start();
+  // groupAccess in ProjectSettings becomes group grants (RoleBindings in cluster mode).
+  const settingsController = new Controller({
+    name: 'project-settings',
+    workers: 1,
+    logger,
+    reconcile: createProjectSettingsReconciler({ store, permissions, clock }),
+  });
+  const unwatchSettings = store.watch(ProjectSettingsKind, {}, (event) =>
+    settingsController.enqueue(`${event.object.metadata.namespace ?? ''}/${event.object.metadata.name}`),
+  );
+  settingsController.start();
+  for (const settings of (await store.list(ProjectSettingsKind)).items) {
+    settingsController.enqueue(`${settings.metadata.namespace ?? ''}/${settings.metadata.name}`);
+  }
   // Level-triggered resync: every session is looked at once at start-up.
   for (const session of (await store.list(AgenticSessionKind)).items) {
     onSessionChanged(session.metadata.namespace ?? '', session.metadata.name);
@@ -117,6 +131,8 @@ export async function startEmbeddedPlatform(
     async close() {
       unwatchStore();
       unwatchRuntime();
+      unwatchSettings();
+      await settingsController.stop();
       await controller.stop();
       channel.close();
       clientStreams.close();

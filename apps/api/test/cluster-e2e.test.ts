@@ -213,5 +213,16 @@ describe.skipIf(kubeTestsSkipped)('cluster mode end to end', () => {
 
     // Workspace files are not served in cluster mode yet: a clear 503.
     expect((await call(alice, `${base}/workspace`)).status).toBe(503);
+
+    // groupAccess in the project settings becomes a RoleBinding, made by the operator.
+    const saved = await call(alice, `/api/projects/${project}/settings`, {
+      method: 'PUT',
+      body: JSON.stringify({ groupAccess: [{ groupName: 'reviewers', role: 'view' }] }),
+    });
+    expect(saved.status, await saved.clone().text()).toBe(200);
+    await waitUntil('group RoleBinding created', async () => {
+      const groupBindings = await cluster.kubeConfig.makeApiClient(RbacAuthorizationV1Api).listNamespacedRoleBinding({ namespace: project });
+      return groupBindings.items.some((binding) => binding.roleRef.name === 'ambient-project-view' && binding.subjects?.[0]?.kind === 'Group' && binding.subjects[0].name === 'reviewers');
+    }, { timeoutMs: 30_000, intervalMs: 200 });
   }, 120_000);
 });

@@ -276,4 +276,29 @@ describe('embedded platform end to end', () => {
     expect(started.status?.phase).toBe('Running');
     await api(`/api/projects/team-e/agentic-sessions/${second}/stop`, { method: 'POST' });
   }, 90_000);
+
+  it('turns groupAccess in the project settings into group permissions', async () => {
+    await api('/api/projects', { method: 'POST', body: JSON.stringify({ name: 'team-f' }) });
+    const saved = await api('/api/projects/team-f/settings', {
+      method: 'PUT',
+      body: JSON.stringify({ groupAccess: [{ groupName: 'reviewers', role: 'view' }] }),
+    });
+    expect(saved.status).toBe(200);
+    const groupsWithRoles = async () =>
+      ((await (await api('/api/projects/team-f/permissions')).json()) as { items: { subjectType: string; subjectName: string; role: string }[] }).items
+        .filter((permission) => permission.subjectType === 'group')
+        .map((permission) => `${permission.subjectName}:${permission.role}`);
+    let groups: string[] = [];
+    for (let attempt = 0; attempt < 50 && !groups.includes('reviewers:view'); attempt += 1) {
+      groups = await groupsWithRoles();
+      if (!groups.includes('reviewers:view')) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(groups).toEqual(['reviewers:view']);
+    await api('/api/projects/team-f/settings', { method: 'PUT', body: JSON.stringify({ groupAccess: [] }) });
+    for (let attempt = 0; attempt < 50 && groups.length > 0; attempt += 1) {
+      groups = await groupsWithRoles();
+      if (groups.length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(groups).toEqual([]);
+  }, 60_000);
 });
