@@ -37,7 +37,7 @@ import {
   KubeSecretStore,
   requestContextCredentials,
 } from '@ambient/runtime-kube';
-import { migrate, PostgresCommandQueue, PostgresEventLog } from '@ambient/runtime-postgres';
+import { migrate, notifySessionChanged, PostgresCommandQueue, PostgresEventLog } from '@ambient/runtime-postgres';
 import { loadClusterApiConfig, loadKubeConfig } from './cluster-config.ts';
 import type { ClusterApiConfig } from './cluster-config.ts';
 
@@ -101,7 +101,10 @@ export async function startClusterApiServer(
     authorizer,
     runnerTokenSecret: config.runnerTokenSecret,
     // The operator (another process) watches sessions and Jobs itself.
-    onSessionChanged: () => undefined,
+    // The operator runs in another process: tell it through PostgreSQL (a lost hint is covered by its resync).
+    onSessionChanged: (namespace, name) => {
+      notifySessionChanged(pool, namespace, name).catch((error: unknown) => logger.warn({ err: error }, 'operator_hint.failed'));
+    },
     projectCreator,
   };
   // The runner channel checks sessions as the server: runners hold no Kubernetes identity.

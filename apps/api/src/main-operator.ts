@@ -17,7 +17,7 @@ import { systemClock } from '@ambient/core';
 import { createLogger } from '@ambient/logger';
 import { createProjectSettingsReconciler, createRunnerLauncher, createSessionReconciler, projectSettingsOf, sessionKey } from '@ambient/reconcilers';
 import { DEFAULT_RUNNER_RESOURCES, JobWorkloadRuntime, KubePermissionStore, KubeResourceStore, KubeSecretStore, LeaderElector } from '@ambient/runtime-kube';
-import { migrate, PostgresEventLog } from '@ambient/runtime-postgres';
+import { listenForSessionChanges, migrate, PostgresEventLog } from '@ambient/runtime-postgres';
 import { loadKubeConfig, loadOperatorConfig } from './cluster-config.ts';
 import type { OperatorConfig } from './cluster-config.ts';
 
@@ -103,6 +103,12 @@ export async function startOperator(config: OperatorConfig, options: OperatorOpt
     });
     const enqueueSettings = (namespace: string, name: string): void => settingsController.enqueue(`${namespace}/${name}`);
     const enqueue = (namespace: string, name: string): void => controller.enqueue(sessionKey(namespace, name));
+    // Hints from the API servers (a runner reported a result, a run started…), so status follows at once.
+    const hints = listenForSessionChanges(
+      pool,
+      { onChange: enqueue, onReconnect: () => void resyncAll().catch((error: unknown) => logger.warn({ err: error }, 'operator.resync_failed')) },
+      (error) => logger.warn({ err: error }, 'operator.hint_listener_error'),
+    );
     const resyncAll = async (): Promise<void> => {
       for (const session of (await store.list(AgenticSessionKind)).items) {
         enqueue(session.metadata.namespace ?? '', session.metadata.name);
@@ -130,6 +136,7 @@ export async function startOperator(config: OperatorConfig, options: OperatorOpt
       unwatchStore();
       unwatchRuntime();
       unwatchSettings();
+      await hints.close();
       await settingsController.stop();
       await controller.stop();
       logger.info({}, 'operator.stopped_leading');

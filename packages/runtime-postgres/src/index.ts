@@ -6,3 +6,5 @@ export { EVENTS_CHANNEL } from './event-log-queries.ts';
 export { MIGRATIONS, migrate } from './migrations.ts';
 export type { Migration } from './migrations.ts';
 export type { BackoffOptions, ErrorReporter } from './retry.ts';
+export { listenForSessionChanges, notifySessionChanged, SESSION_CHANGES_CHANNEL } from './session-changes.ts';
+export type { SessionChangeHandlers } from './session-changes.ts';
