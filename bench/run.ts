@@ -1,4 +1,5 @@
 /** `npm run bench`: prints figures and ratios measured in one run. Nothing here asserts. */
+import { benchClusterScale } from './cluster-scale.bench.ts';
 import { benchEventLog } from './event-log.bench.ts';
 import { benchReconnect } from './reconnect.bench.ts';
 import { benchSessionApi } from './session-api.bench.ts';
@@ -12,6 +13,7 @@ const all: [string, () => Promise<void>][] = [
   ['reconnect', benchReconnect],
   ['session-start', benchSessionStart],
   ['session-api', benchSessionApi],
+  ['cluster-scale', benchClusterScale],
 ];
 
 for (const [name, run] of all) {
