@@ -80,7 +80,8 @@ export async function startOperator(config: OperatorConfig, options: OperatorOpt
     logger.info({}, 'operator.started_leading');
     const controller = new Controller({
       name: 'agentic-session',
-      workers: 4,
+      // Reconciles wait on the API server, not the CPU: many can be in flight (one per key).
+      workers: 16,
       logger,
       reconcile: createSessionReconciler({
         store, runtime, events, clock, launchRunner,
