@@ -4,7 +4,8 @@
  * model, and Debian's Chromium driven by playwright-core. A person's path through the UI: sign in
  * with the admin token, create a project, start a session that writes a file, watch text and the
  * tool call arrive, send a follow-up, interrupt a long answer, reload in the middle of a streamed
- * answer and find every message exactly once, and stop the session. Screenshots of each main page
+ * answer and find every message exactly once, stop the session, then share the project with a group,
+ * set a runner secret (its value never comes back) and create an access key that is shown once. Screenshots of each main page
  * land in test/screenshots/ for a human to look at.
  */
 import { spawnSync } from 'node:child_process';
@@ -28,6 +29,7 @@ const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const PROJECT = 'web-e2e';
 const FIRST_PROMPT = 'WRITE_FILE notes.txt hi';
 const FOLLOW_UP = 'What did you write?';
+const RUNNER_SECRET = 'sk-ant-e2e-must-never-be-shown';
 
 describe('web UI end to end', { timeout: 120_000 }, () => {
   let dataDir: string;
@@ -177,6 +179,53 @@ describe('web UI end to end', { timeout: 120_000 }, () => {
     await expect(row.textContent()).resolves.toMatch(/\$\d/);
     await shot('06-project-sessions');
     expect(sessionUrl).toContain('name=session-');
+  });
+
+  it('shares with a group, sets a runner secret without showing it, and shows a new access key once', async () => {
+    await page.goto(`${ui.url}/project/?name=${PROJECT}&section=sharing`);
+    await page.getByRole('button', { name: 'Add access' }).click();
+    await page.getByLabel('Subject type').selectOption('group');
+    await page.getByLabel('Group name').fill('reviewers');
+    await page.getByLabel('Role').selectOption('view');
+    await page.getByRole('button', { name: 'Grant access' }).click();
+    const grant = page.getByRole('row', { name: /reviewers/ });
+    await grant.waitFor();
+    await expect(grant.textContent()).resolves.toMatch(/Group.*view/);
+    await shot('07-project-sharing');
+
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByLabel('Default model').fill('claude-e2e-model');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    const runner = page.getByRole('region', { name: 'Runner secrets' });
+    await runner.getByLabel('Key').fill('ANTHROPIC_API_KEY');
+    await runner.getByLabel('Value').fill(RUNNER_SECRET);
+    await runner.getByRole('button', { name: 'Save key' }).click();
+    await runner.getByText('ANTHROPIC_API_KEY saved.').waitFor();
+    await runner.getByRole('cell', { name: 'ANTHROPIC_API_KEY', exact: true }).waitFor();
+    expect(await page.content()).not.toContain(RUNNER_SECRET);
+    await page.reload();
+    await page.getByRole('region', { name: 'Runner secrets' }).getByRole('cell', { name: 'ANTHROPIC_API_KEY', exact: true }).waitFor();
+    await expect(page.getByLabel('Default model').inputValue()).resolves.toBe('claude-e2e-model');
+    expect(await page.content()).not.toContain(RUNNER_SECRET);
+    await shot('08-project-settings');
+
+    await page.getByRole('link', { name: 'Access keys', exact: true }).click();
+    await page.getByRole('button', { name: 'New access key' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('e2e-pipeline');
+    await page.getByLabel('Role').selectOption('view');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = await page.getByLabel('Access key', { exact: true }).inputValue();
+    expect(key.length).toBeGreaterThan(16);
+    await page.getByText(/only time the key/).waitFor();
+    await shot('09-access-key-created');
+    await page.getByRole('button', { name: 'I have copied the key' }).click();
+    await page.getByRole('row', { name: /e2e-pipeline/ }).waitFor();
+    expect(await page.content()).not.toContain(key);
+    // The key shown once is a working bearer token for this project.
+    const access = await fetch(`${platform.url}/api/projects/${PROJECT}/access`, { headers: { authorization: `Bearer ${key}` } });
+    expect(access.status).toBe(200);
+    await shot('10-project-access-keys');
   });
 
   it('answers an unknown page with the 404 page', async () => {

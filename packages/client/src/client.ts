@@ -16,7 +16,11 @@ import type {
   SessionEvent,
 } from '@ambient/contracts';
 import { z } from 'zod';
+import { createAuthApi } from './auth-api.ts';
+import type { AuthApi } from './auth-api.ts';
 import { streamSessionEvents } from './event-stream.ts';
+import { createProjectConfigApi } from './project-config-api.ts';
+import type { ProjectConfigApi } from './project-config-api.ts';
 import type { SessionEventsOptions } from './event-stream.ts';
 import {
   healthResponseSchema,
@@ -43,7 +47,8 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-export interface ProjectsApi {
+/** Projects, and (from ProjectConfigApi) their access, permissions, keys, settings and secrets. */
+export interface ProjectsApi extends ProjectConfigApi {
   list(options?: CallOptions): Promise<ProjectView[]>;
   get(project: string, options?: CallOptions): Promise<ProjectView>;
   create(body: CreateProjectRequest, options?: CallOptions): Promise<ProjectView>;
@@ -82,6 +87,7 @@ export interface AmbientClient {
   /** The normalised server root the client talks to. */
   readonly baseUrl: string;
   health(options?: CallOptions): Promise<HealthResponse>;
+  auth: AuthApi;
   projects: ProjectsApi;
   sessions: SessionsApi;
 }
@@ -97,6 +103,7 @@ export function createClient(options: ClientOptions): AmbientClient {
     `${sessionsPath(project)}/${segment(name)}`;
 
   const projects: ProjectsApi = {
+    ...createProjectConfigApi(transport, projectPath),
     async list(call = {}) {
       const body = await transport.request('GET', '/api/projects', {
         schema: projectListSchema,
@@ -184,6 +191,7 @@ export function createClient(options: ClientOptions): AmbientClient {
     baseUrl: transport.baseUrl,
     health: (call = {}) =>
       transport.request('GET', '/health', { schema: healthResponseSchema, ...call }),
+    auth: createAuthApi(transport),
     projects,
     sessions,
   };

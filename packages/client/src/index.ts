@@ -9,6 +9,21 @@ export type {
   RunResponse,
   SessionsApi,
 } from './client.ts';
+export type { AuthApi, CurrentIdentity, LoginResponse } from './auth-api.ts';
+export type {
+  AccessKeysApi,
+  CreateAccessKeyInput,
+  CreatedAccessKey,
+  GrantPermissionInput,
+  PermissionsApi,
+  ProjectAccess,
+  ProjectConfigApi,
+  ProjectSecretKind,
+  ProjectSecretsView,
+  ProjectSettingsInput,
+  SecretsApi,
+  SettingsApi,
+} from './project-config-api.ts';
 export { ClientError, ConnectionError, InvalidResponseError } from './errors.ts';
 export type { SessionEventsOptions, ReconnectInfo } from './event-stream.ts';
 export type { HealthResponse, InterruptResponse, PhaseRequestResponse } from './responses.ts';

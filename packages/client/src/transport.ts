@@ -27,7 +27,8 @@ export interface TransportOptions {
   backoff?: BackoffOptions;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+/** PUT replaces a whole resource (settings, secrets): repeating it is safe, but it is not retried like a GET. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface RequestOptions<Schema extends z.ZodType> {
   body?: unknown;

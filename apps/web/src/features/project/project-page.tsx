@@ -7,7 +7,7 @@ import type { ComponentType, SVGProps } from 'react';
 import { AppShell } from '../layout/app-shell';
 import { EmptyState, ErrorState, PageLoading } from '../layout/page-states';
 import { useProject } from '../projects/use-projects';
-import { SessionsSection } from '../sessions/sessions-section';
+import { ProjectSectionContent } from './project-section-content';
 import { isNotFound } from '../../lib/errors';
 import { isProjectSection, PROJECT_SECTIONS, projectHref, projectsHref } from '../../lib/routes';
 import type { ProjectSection } from '../../lib/routes';
@@ -89,14 +89,7 @@ export function ProjectPage() {
               </ul>
             </nav>
             <div className="min-w-0 flex-1">
-              {section === 'sessions' ? (
-                <SessionsSection project={name} />
-              ) : (
-                <EmptyState
-                  title={`${SECTION_LABELS[section]} is not in the web UI yet`}
-                  description="The API and the CLI already manage it; this page arrives in a later release."
-                />
-              )}
+              <ProjectSectionContent project={name} section={section} />
             </div>
           </div>
         </div>

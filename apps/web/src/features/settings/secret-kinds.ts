@@ -1,0 +1,39 @@
+/** What the UI says about each project secret, and the keys it suggests. */
+import type { ProjectSecretKind } from '@ambient/client';
+
+export interface SecretKindInfo {
+  title: string;
+  description: string;
+  /** Offered as suggestions; for the runner secret the server accepts only these. */
+  suggestedKeys: string[];
+  keyRule: string;
+}
+
+export const SECRET_KINDS: Record<ProjectSecretKind, SecretKindInfo> = {
+  runner: {
+    title: 'Runner secrets',
+    description: 'Model credentials every session of this project gets as environment variables.',
+    // Mirrors RUNNER_SECRET_KEYS in the API server; the server's 400 lists them should this drift.
+    suggestedKeys: [
+      'ANTHROPIC_API_KEY',
+      'ANTHROPIC_AUTH_TOKEN',
+      'CLAUDE_CODE_USE_VERTEX',
+      'CLAUDE_CODE_USE_BEDROCK',
+      'ANTHROPIC_VERTEX_PROJECT_ID',
+      'CLOUD_ML_REGION',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_REGION',
+    ],
+    keyRule: 'Only model credentials are accepted (ANTHROPIC_API_KEY, AWS_*, …).',
+  },
+  integrations: {
+    title: 'Integration secrets',
+    description: 'Tokens for git hosts and other tools, e.g. GITHUB_TOKEN or GITLAB_TOKEN.',
+    suggestedKeys: ['GITHUB_TOKEN', 'GITLAB_TOKEN', 'GIT_TOKEN'],
+    keyRule: 'Any environment variable name.',
+  },
+};
+
+export const SECRET_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
