@@ -124,3 +124,20 @@ export const projectSecretsViewSchema = z.object({
   name: z.string(),
   keys: z.array(z.object({ key: z.string(), updatedAt: z.string() })),
 });
+
+/**
+ * Keys accepted in a project's runner secret: the model credentials Claude Code understands
+ * (Anthropic API, Vertex AI, Bedrock). Integration secrets accept any environment variable name.
+ */
+export const RUNNER_SECRET_KEYS = [
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'CLAUDE_CODE_USE_VERTEX',
+  'CLAUDE_CODE_USE_BEDROCK',
+  'ANTHROPIC_VERTEX_PROJECT_ID',
+  'CLOUD_ML_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_REGION',
+] as const;

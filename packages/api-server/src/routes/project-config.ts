@@ -8,6 +8,7 @@ import {
   ProjectSettingsKind,
   projectSecretsRequestSchema,
   projectSettingsSpecSchema,
+  RUNNER_SECRET_KEYS as RUNNER_SECRET_KEY_LIST,
 } from '@ambient/contracts';
 import { isConflict, NotFoundError, SECRET_NAMES } from '@ambient/core';
 import type { AppEnv } from '../auth/middleware.ts';
@@ -16,18 +17,7 @@ import { parseJsonBody } from '../validation.ts';
 import { loadProject } from './projects.ts';
 
 /** Keys accepted in the runner secret (the model credentials a runner needs). */
-export const RUNNER_SECRET_KEYS = new Set([
-  'ANTHROPIC_API_KEY',
-  'ANTHROPIC_AUTH_TOKEN',
-  'CLAUDE_CODE_USE_VERTEX',
-  'CLAUDE_CODE_USE_BEDROCK',
-  'ANTHROPIC_VERTEX_PROJECT_ID',
-  'CLOUD_ML_REGION',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_REGION',
-]);
+export const RUNNER_SECRET_KEYS: ReadonlySet<string> = new Set(RUNNER_SECRET_KEY_LIST);
 
 export function projectConfigRoutes(deps: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

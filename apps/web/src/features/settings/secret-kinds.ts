@@ -1,5 +1,6 @@
 /** What the UI says about each project secret, and the keys it suggests. */
 import type { ProjectSecretKind } from '@ambient/client';
+import { RUNNER_SECRET_KEYS } from '@ambient/contracts';
 
 export interface SecretKindInfo {
   title: string;
@@ -13,19 +14,8 @@ export const SECRET_KINDS: Record<ProjectSecretKind, SecretKindInfo> = {
   runner: {
     title: 'Runner secrets',
     description: 'Model credentials every session of this project gets as environment variables.',
-    // Mirrors RUNNER_SECRET_KEYS in the API server; the server's 400 lists them should this drift.
-    suggestedKeys: [
-      'ANTHROPIC_API_KEY',
-      'ANTHROPIC_AUTH_TOKEN',
-      'CLAUDE_CODE_USE_VERTEX',
-      'CLAUDE_CODE_USE_BEDROCK',
-      'ANTHROPIC_VERTEX_PROJECT_ID',
-      'CLOUD_ML_REGION',
-      'AWS_ACCESS_KEY_ID',
-      'AWS_SECRET_ACCESS_KEY',
-      'AWS_SESSION_TOKEN',
-      'AWS_REGION',
-    ],
+    // The same list the API server enforces (one definition, in the contracts).
+    suggestedKeys: [...RUNNER_SECRET_KEYS],
     keyRule: 'Only model credentials are accepted (ANTHROPIC_API_KEY, AWS_*, …).',
   },
   integrations: {
