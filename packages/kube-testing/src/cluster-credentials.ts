@@ -34,7 +34,10 @@ export function randomToken(): string {
   return randomBytes(24).toString('hex');
 }
 
-/** The `--token-auth-file` format: `token,user,uid,"group1,group2"`. */
+/**
+ * The `--token-auth-file` format: `token,user,uid,"group1,group2"`. The groups column is left out
+ * for a user without groups: an empty quoted column would give them the group "".
+ */
 export function writeTokenFile(path: string, users: TestClusterUser[]): void {
   for (const user of users) {
     if (/[,"\n]/.test(user.name + user.token + user.groups.join(''))) {
@@ -44,7 +47,7 @@ export function writeTokenFile(path: string, users: TestClusterUser[]): void {
     }
   }
   const lines = users.map(
-    (user) => `${user.token},${user.name},${user.name},"${user.groups.join(',')}"`,
+    (user) => `${user.token},${user.name},${user.name}` + (user.groups.length > 0 ? `,"${user.groups.join(',')}"` : ''),
   );
   writeFileSync(path, lines.join('\n') + '\n', { mode: 0o600 });
 }

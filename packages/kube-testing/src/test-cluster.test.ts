@@ -1,5 +1,5 @@
 /** The real control plane: token users, RBAC and CRDs. */
-import { ApiextensionsV1Api, CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, AuthenticationV1Api, CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from './https-probe.ts';
 import { isApiStatus } from './kubelet/kube-api.ts';
@@ -50,6 +50,17 @@ describe.skipIf(kubeTestsSkipped)('test cluster', () => {
       (error) => isApiStatus(error, 403),
     );
     await namespace.delete();
+  });
+
+  it('gives token users exactly their configured groups (none is not the group "")', async () => {
+    const reviews = cluster.kubeConfig.makeApiClient(AuthenticationV1Api);
+    const groupsOf = async (user: string) => {
+      const review = await reviews.createTokenReview({ body: { spec: { token: cluster.userToken(user) } } });
+      expect(review.status?.user?.username).toBe(user);
+      return review.status?.user?.groups ?? [];
+    };
+    expect(await groupsOf('alice')).toEqual(['system:authenticated']);
+    expect(await groupsOf('carol')).toEqual(['ambient-testers', 'system:authenticated']);
   });
 
   it('serves CustomResourceDefinitions that become Established', async () => {
