@@ -29,3 +29,17 @@ export function formatTokens(count: number | undefined): string {
   if (count === undefined || !Number.isFinite(count)) return '—';
   return new Intl.NumberFormat(undefined, { notation: count >= 10_000 ? 'compact' : 'standard' }).format(count);
 }
+
+/** "512 B", "1.5 KB", "2.3 MB" (powers of 1024, as file browsers show sizes). */
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '—';
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}

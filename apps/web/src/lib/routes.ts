@@ -16,8 +16,16 @@ export function projectHref(name: string, section: ProjectSection = 'sessions'):
   return `/project/?${query.toString()}`;
 }
 
-export function sessionHref(project: string, name: string): string {
-  const query = new URLSearchParams({ project, name });
+/** The session page's tabs; the chat is the default and leaves `tab` out of the URL. */
+export const SESSION_TABS = ['chat', 'files', 'repos'] as const;
+export type SessionTab = (typeof SESSION_TABS)[number];
+
+export function isSessionTab(value: string | null): value is SessionTab {
+  return value !== null && (SESSION_TABS as readonly string[]).includes(value);
+}
+
+export function sessionHref(project: string, name: string, tab: SessionTab = 'chat'): string {
+  const query = new URLSearchParams({ project, name, ...(tab === 'chat' ? {} : { tab }) });
   return `/session/?${query.toString()}`;
 }
 

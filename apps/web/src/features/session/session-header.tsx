@@ -1,5 +1,5 @@
 'use client';
-/** The session's name, phase (announced to screen readers when it changes), conditions, costs and actions. */
+/** The session's name, phase (announced to screen readers when it changes), conditions, costs and actions (stop/resume, clone, export, delete). */
 import { PlayIcon, SquareIcon } from 'lucide-react';
 import type { AgenticSession } from '@ambient/contracts';
 import { Button } from '../../components/ui/button';
@@ -9,6 +9,7 @@ import { describeError } from '../../lib/errors';
 import { formatCost, formatDuration, formatTokens } from '../../lib/format';
 import type { ChatState } from './chat-types';
 import { ConnectionIndicator } from './connection-indicator';
+import { SessionActionsMenu } from './session-actions-menu';
 import { sessionSummary } from './session-summary';
 import type { ConnectionState } from './use-session-chat';
 
@@ -44,7 +45,7 @@ export function SessionHeader({ project, session, chat, connection, onReconnect 
         <h1 className="min-w-0 truncate text-xl font-semibold">{session.spec.displayName || name}</h1>
         <PhaseBadge phase={phase} />
         <ConnectionIndicator connection={connection} onReconnect={onReconnect} />
-        <div className="ml-auto flex gap-2">
+        <div className="ml-auto flex flex-wrap gap-2">
           {!isTerminal(session) && phase !== 'Stopping' ? (
             <Button variant="outline" size="sm" onClick={() => stop.mutate(name)} disabled={stop.isPending}>
               <SquareIcon aria-hidden="true" />
@@ -57,6 +58,7 @@ export function SessionHeader({ project, session, chat, connection, onReconnect 
               {start.isPending ? 'Resuming…' : 'Resume'}
             </Button>
           ) : null}
+          <SessionActionsMenu project={project} session={session} />
         </div>
       </div>
       {/* One polite status region: phase and turn changes are announced, streaming text is not. */}

@@ -1,15 +1,26 @@
 'use client';
-/** /session/?project=<p>&name=<s>: the live chat with one agent session. */
+/**
+ * /session/?project=<p>&name=<s>[&tab=files|repos]: one agent session. The header (phase, costs,
+ * actions) stays on top; below it the Chat, Files and Repos tabs. The tab is in the URL, so a
+ * reload or a shared link opens the same view.
+ */
 import Link from 'next/link';
-import { useSearchParams } from 'next/navigation';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { FolderTreeIcon, GitBranchIcon, MessagesSquareIcon } from 'lucide-react';
+import { useState } from 'react';
 import type { AgenticSession } from '@ambient/contracts';
+import { Tabs, TabsContent, TabsList, TabsTrigger } from '../../components/ui/tabs';
 import { AppShell } from '../layout/app-shell';
 import { EmptyState, ErrorState, PageLoading } from '../layout/page-states';
 import { isTerminal, useSession } from '../sessions/use-sessions';
+import { WORKSPACE_ROOT, WorkspaceBrowser } from '../workspace/workspace-browser';
+import type { WorkspaceLocation } from '../workspace/workspace-browser';
 import { isNotFound } from '../../lib/errors';
-import { projectHref, projectsHref } from '../../lib/routes';
+import { isSessionTab, projectHref, projectsHref, sessionHref } from '../../lib/routes';
+import type { SessionTab } from '../../lib/routes';
 import { ChatLog } from './chat-log';
 import { Composer } from './composer';
+import { ReposPanel } from './repos-panel';
 import { SessionHeader } from './session-header';
 import { useSessionChat } from './use-session-chat';
 
@@ -20,13 +31,55 @@ function composerDisabledReason(session: AgenticSession): string | undefined {
   return undefined;
 }
 
-function LiveSession({ project, name, session }: { project: string; name: string; session: AgenticSession }) {
+interface LiveSessionProps {
+  project: string;
+  name: string;
+  session: AgenticSession;
+  tab: SessionTab;
+  onTabChange(tab: SessionTab): void;
+}
+
+function LiveSession({ project, name, session, tab, onTabChange }: LiveSessionProps) {
+  // The stream is followed whichever tab is shown, so the header's phase and costs stay live.
   const { chat, connection, reconnect } = useSessionChat(project, name);
+  const [workspaceLocation, setWorkspaceLocation] = useState<WorkspaceLocation>(WORKSPACE_ROOT);
+  const repoCount = session.spec.repos?.length ?? 0;
   return (
     <div className="flex h-[calc(100dvh-6.5rem)] min-h-96 flex-col gap-3">
       <SessionHeader project={project} session={session} chat={chat} connection={connection} onReconnect={reconnect} />
-      <ChatLog chat={chat} emptyText={chat.lastSeq === 0 ? 'Waiting for the agent…' : 'No messages yet.'} />
-      <Composer project={project} name={name} disabledReason={composerDisabledReason(session)} runActive={chat.run.status === 'running'} />
+      <Tabs value={tab} onValueChange={(value) => onTabChange(isSessionTab(value) ? value : 'chat')} className="min-h-0 flex-1 gap-3">
+        <TabsList aria-label="Session views">
+          <TabsTrigger value="chat">
+            <MessagesSquareIcon aria-hidden="true" />
+            Chat
+          </TabsTrigger>
+          <TabsTrigger value="files">
+            <FolderTreeIcon aria-hidden="true" />
+            Files
+          </TabsTrigger>
+          <TabsTrigger value="repos">
+            <GitBranchIcon aria-hidden="true" />
+            Repos
+            {repoCount > 0 ? <span className="rounded-full bg-muted px-1.5 text-xs tabular-nums text-muted-foreground">{repoCount}</span> : null}
+          </TabsTrigger>
+        </TabsList>
+        <TabsContent value="chat" className="flex min-h-0 flex-col gap-3">
+          <ChatLog chat={chat} emptyText={chat.lastSeq === 0 ? 'Waiting for the agent…' : 'No messages yet.'} />
+          <Composer project={project} name={name} disabledReason={composerDisabledReason(session)} runActive={chat.run.status === 'running'} />
+        </TabsContent>
+        <TabsContent value="files" className="flex min-h-0 flex-col">
+          <WorkspaceBrowser
+            project={project}
+            session={name}
+            live={!isTerminal(session)}
+            location={workspaceLocation}
+            onLocationChange={setWorkspaceLocation}
+          />
+        </TabsContent>
+        <TabsContent value="repos" className="min-h-0 overflow-y-auto">
+          <ReposPanel session={session} />
+        </TabsContent>
+      </Tabs>
     </div>
   );
 }
@@ -35,6 +88,9 @@ export function SessionPage() {
   const params = useSearchParams();
   const project = params.get('project') ?? '';
   const name = params.get('name') ?? '';
+  const requestedTab = params.get('tab');
+  const tab: SessionTab = isSessionTab(requestedTab) ? requestedTab : 'chat';
+  const router = useRouter();
   const session = useSession(project, name);
 
   const breadcrumbs = (
@@ -66,7 +122,15 @@ export function SessionPage() {
           onRetry={isNotFound(session.error) ? undefined : () => void session.refetch()}
         />
       ) : (
-        <LiveSession project={project} name={name} session={session.data} />
+        // Keyed by the session: after a clone navigates here, the stream and the file browser start afresh.
+        <LiveSession
+          key={`${project}/${name}`}
+          project={project}
+          name={name}
+          session={session.data}
+          tab={tab}
+          onTabChange={(next) => router.replace(sessionHref(project, name, next), { scroll: false })}
+        />
       )}
     </AppShell>
   );
