@@ -3,8 +3,10 @@
  * the platform process (as `npm start` runs it) with the real Claude Code CLI and the project's fake
  * model, and Debian's Chromium driven by playwright-core. A person's path through the UI: sign in
  * with the admin token, create a project, start a session that writes a file, watch text and the
- * tool call arrive, send a follow-up, interrupt a long answer, reload in the middle of a streamed
- * answer and find every message exactly once, stop the session, then share the project with a group,
+ * tool call arrive, send a follow-up, see a Markdown reply rendered safely, interrupt a long answer,
+ * reload in the middle of a streamed answer and find every message exactly once (reading the
+ * windowed list by scrolling it) with the interrupted run still marked, stop the session, see the
+ * project's session list follow the project event stream, then share the project with a group,
  * set a runner secret (its value never comes back) and create an access key that is shown once. Screenshots of each main page
  * land in test/screenshots/ for a human to look at.
  */
@@ -13,7 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeModel } from '@ambient/fake-model';
 import type { FakeModel } from '@ambient/fake-model';
@@ -29,7 +31,19 @@ const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const PROJECT = 'web-e2e';
 const FIRST_PROMPT = 'WRITE_FILE notes.txt hi';
 const FOLLOW_UP = 'What did you write?';
+/** The fake model echoes it, so its reply is Markdown the chat must render (and the user's stays as typed). */
+/** (It echoes the first 80 characters.) */
+const MARKDOWN_PROMPT = '**bold**, `code`, [a link](https://example.com/docs) and <b>no html</b>';
 const RUNNER_SECRET = 'sk-ant-e2e-must-never-be-shown';
+
+/** One message of the conversation as the page showed it (see readConversation). */
+interface ConversationRow {
+  position: number;
+  id: string;
+  role: string;
+  text: string;
+  toolCalls: string[];
+}
 
 describe('web UI end to end', { timeout: 120_000 }, () => {
   let dataDir: string;
@@ -42,6 +56,51 @@ describe('web UI end to end', { timeout: 120_000 }, () => {
 
   const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const messages = (role: string) => page.locator(`li[data-role="${role}"]`);
+
+  /**
+   * Every message of the conversation, read by scrolling it from top to bottom: the list is
+   * windowed, so only rows near the viewport are in the DOM at any moment. Each row says its
+   * position (aria-posinset) and the list its total (data-message-count); a position seen with two
+   * different messages fails here. Ends scrolled back to the newest message.
+   */
+  async function readConversation(): Promise<{ count: number; messages: ConversationRow[] }> {
+    return page.getByRole('region', { name: 'Conversation' }).evaluate(async (region) => {
+      // (This test's TypeScript setup has no DOM globals; the page has them.)
+      const { requestAnimationFrame: onFrame } = globalThis as unknown as { requestAnimationFrame: (callback: () => void) => number };
+      const nextFrames = () => new Promise<void>((resolve) => onFrame(() => onFrame(resolve)));
+      const count = Number(region.querySelector('ol[data-message-count]')?.getAttribute('data-message-count'));
+      const byPosition = new Map<number, ConversationRow>();
+      const collect = (): void => {
+        for (const item of region.querySelectorAll('li[data-message-id]')) {
+          const row = {
+            position: Number(item.getAttribute('aria-posinset')),
+            id: item.getAttribute('data-message-id') ?? '',
+            role: item.getAttribute('data-role') ?? '',
+            text: item.textContent ?? '',
+            toolCalls: [...item.querySelectorAll('[data-tool-call]')].map((call) => call.getAttribute('data-tool-call') ?? ''),
+          };
+          const seen = byPosition.get(row.position);
+          if (seen && seen.id !== row.id) throw new Error(`position ${row.position} showed ${seen.id} and ${row.id}`);
+          byPosition.set(row.position, row);
+        }
+      };
+      region.scrollTop = 0;
+      await nextFrames();
+      for (let step = 0; step < 1_000; step += 1) {
+        collect();
+        if (region.scrollTop + region.clientHeight >= region.scrollHeight - 1) break;
+        region.scrollTop += region.clientHeight / 2;
+        await nextFrames();
+      }
+      // Back to the newest message; rows measured on the way down may still move the end a little.
+      for (let settled = 0, step = 0; settled < 3 && step < 50; step += 1) {
+        region.scrollTop = region.scrollHeight;
+        await nextFrames();
+        settled = region.scrollHeight - region.scrollTop - region.clientHeight < 1 ? settled + 1 : 0;
+      }
+      return { count, messages: [...byPosition.values()].sort((a, b) => a.position - b.position) };
+    });
+  }
 
   beforeAll(async () => {
     const executablePath = ensureChromium();
@@ -136,6 +195,23 @@ describe('web UI end to end', { timeout: 120_000 }, () => {
     await expect(page.getByLabel('Message to the agent').inputValue()).resolves.toBe('');
   });
 
+  it('renders the agent’s Markdown, safely: links open in a new tab, raw HTML is dropped', async () => {
+    await page.getByLabel('Message to the agent').fill(MARKDOWN_PROMPT);
+    await page.keyboard.press('Enter');
+    const reply = page.locator('li[data-role="assistant"]', { hasText: 'Fake model reply to: bold' });
+    await reply.locator('strong', { hasText: 'bold' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Interrupt' }).waitFor({ state: 'detached', timeout: 30_000 });
+    await expect(reply.textContent()).resolves.toMatch(/and no html$/);
+    await expect(reply.locator('code', { hasText: 'code' }).count()).resolves.toBe(1);
+    const link = reply.getByRole('link', { name: 'a link' });
+    await expect(link.getAttribute('href')).resolves.toBe('https://example.com/docs');
+    await expect(link.getAttribute('target')).resolves.toBe('_blank');
+    await expect(link.getAttribute('rel')).resolves.toBe('noopener noreferrer');
+    await expect(reply.locator('b').count()).resolves.toBe(0);
+    await expect(messages('user').filter({ hasText: MARKDOWN_PROMPT }).count()).resolves.toBe(1);
+    await shot('04b-session-markdown');
+  });
+
   it('interrupts a long streamed answer and keeps the session usable', async () => {
     await page.getByLabel('Message to the agent').fill('SLOW_TEXT 300');
     await page.getByRole('button', { name: 'Send' }).click();
@@ -144,22 +220,31 @@ describe('web UI end to end', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Interrupt' }).waitFor({ state: 'detached', timeout: 30_000 });
     const interrupted = (await page.locator('li[data-role="assistant"]', { hasText: 'word5' }).textContent()) ?? '';
     expect(interrupted).not.toContain('word300');
+    await page.locator('li[data-role="notice"]', { hasText: 'Interrupted' }).waitFor();
     await expect(page.getByLabel('Message to the agent').isEnabled()).resolves.toBe(true);
   });
 
-  it('reloads in the middle of a streamed answer and shows every message exactly once', async () => {
+  it('reloads in the middle of a streamed answer and shows every message exactly once, the interrupted run still marked', async () => {
     await page.getByLabel('Message to the agent').fill('SLOW_TEXT 80');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByText(/word8\b/).waitFor({ timeout: 60_000 });
     await page.reload();
     await page.locator('li[data-role="assistant"]', { hasText: 'word80' }).waitFor({ timeout: 60_000 });
-    const ids = await page.locator('li[data-message-id]').evaluateAll((items) => items.map((item) => item.getAttribute('data-message-id')));
-    expect(new Set(ids).size).toBe(ids.length);
-    const userTexts = await messages('user').allTextContents();
-    expect(userTexts.map((text) => text.replace(/^You: /, ''))).toEqual([FIRST_PROMPT, FOLLOW_UP, 'SLOW_TEXT 300', 'SLOW_TEXT 80']);
-    await expect(page.getByText(`Fake model reply to: ${FOLLOW_UP}`).count()).resolves.toBe(1);
-    await expect(page.locator('li[data-role="assistant"]', { hasText: 'word80' }).count()).resolves.toBe(1);
-    await expect(page.getByRole('button', { name: /^Write/ }).count()).resolves.toBe(1);
+    await page.getByRole('button', { name: 'Interrupt' }).waitFor({ state: 'detached', timeout: 30_000 });
+    const { count, messages: rows } = await readConversation();
+    // Every position from 1 to the total was shown, each by one message, and no message twice.
+    expect(rows.map((row) => row.position)).toEqual(Array.from({ length: count }, (_, index) => index + 1));
+    expect(new Set(rows.map((row) => row.id)).size).toBe(count);
+    const userTexts = rows.filter((row) => row.role === 'user').map((row) => row.text.replace(/^You: /, ''));
+    expect(userTexts).toEqual([FIRST_PROMPT, FOLLOW_UP, MARKDOWN_PROMPT, 'SLOW_TEXT 300', 'SLOW_TEXT 80']);
+    expect(rows.filter((row) => row.text.includes(`Fake model reply to: ${FOLLOW_UP}`))).toHaveLength(1);
+    expect(rows.filter((row) => row.role === 'assistant' && row.text.includes('word80'))).toHaveLength(1);
+    expect(rows.flatMap((row) => row.toolCalls).filter((name) => name === 'Write')).toHaveLength(1);
+    // The interrupted run (compacted into the snapshot by now) keeps its marker, right after its answer.
+    const marker = rows.findIndex((row) => row.role === 'notice' && row.text === 'Interrupted');
+    expect(rows.filter((row) => row.role === 'notice' && row.text === 'Interrupted')).toHaveLength(1);
+    expect(rows[marker - 1]?.text).toContain('word5');
+    expect(rows[marker + 1]?.text).toContain('SLOW_TEXT 80');
   });
 
   it('stops the session and shows it stopped, in the chat and in the project list', async () => {
@@ -179,6 +264,33 @@ describe('web UI end to end', { timeout: 120_000 }, () => {
     await expect(row.textContent()).resolves.toMatch(/\$\d/);
     await shot('06-project-sessions');
     expect(sessionUrl).toContain('name=session-');
+  });
+
+  it('follows the project stream: a session created and deleted elsewhere comes and goes without a reload', async () => {
+    // Hold every list request: rows can then only change through the project event stream.
+    const held: Route[] = [];
+    const listUrl = `**/api/projects/${PROJECT}/agentic-sessions`;
+    await page.route(listUrl, (route) => void held.push(route));
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(`${platform.url}/api/projects/${PROJECT}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${platform.token}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    try {
+      const created = await api('POST', '/agentic-sessions', { displayName: 'Made elsewhere', interactive: true });
+      expect(created.status).toBe(201);
+      const { name } = (await created.json()) as { name: string };
+      const row = page.getByRole('row', { name: /Made elsewhere/ });
+      await row.waitFor();
+      await shot('06b-project-sessions-live');
+      expect((await api('DELETE', `/agentic-sessions/${name}`)).status).toBe(204);
+      await row.waitFor({ state: 'detached' });
+      await page.getByRole('row', { name: /Notes writer/ }).waitFor();
+    } finally {
+      await page.unroute(listUrl);
+      for (const route of held) await route.continue().catch(() => undefined);
+    }
   });
 
   it('shares with a group, sets a runner secret without showing it, and shows a new access key once', async () => {

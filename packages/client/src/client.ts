@@ -21,7 +21,11 @@ import type { AuthApi } from './auth-api.ts';
 import { streamSessionEvents } from './event-stream.ts';
 import { createProjectConfigApi } from './project-config-api.ts';
 import type { ProjectConfigApi } from './project-config-api.ts';
+import { createSessionToolsApi } from './session-tools-api.ts';
+import type { SessionToolsApi } from './session-tools-api.ts';
 import type { SessionEventsOptions } from './event-stream.ts';
+import { followProjectEvents } from './project-events.ts';
+import type { ProjectEventsOptions } from './project-events.ts';
 import {
   healthResponseSchema,
   interruptResponseSchema,
@@ -52,9 +56,16 @@ export interface ProjectsApi extends ProjectConfigApi {
   list(options?: CallOptions): Promise<ProjectView[]>;
   get(project: string, options?: CallOptions): Promise<ProjectView>;
   create(body: CreateProjectRequest, options?: CallOptions): Promise<ProjectView>;
+  /**
+   * Follows the project's session changes (a `reset` with the whole list, then one frame per
+   * change), reconnecting with the last resourceVersion; see ProjectEventsOptions. Resolves when
+   * `signal` aborts, rejects when the stream cannot go on.
+   */
+  events(project: string, options: ProjectEventsOptions): Promise<void>;
 }
 
-export interface SessionsApi {
+/** Sessions, and (from SessionToolsApi) clone, export and the workspace files. */
+export interface SessionsApi extends SessionToolsApi {
   /** Every session of the project, newest first (the server's order), across all pages. */
   list(project: string, options?: CallOptions): Promise<AgenticSession[]>;
   create(
@@ -115,9 +126,12 @@ export function createClient(options: ClientOptions): AmbientClient {
       transport.request('GET', projectPath(project), { schema: projectViewSchema, ...call }),
     create: (body, call = {}) =>
       transport.request('POST', '/api/projects', { body, schema: projectViewSchema, ...call }),
+    events: (project, eventOptions) =>
+      followProjectEvents(transport, `${projectPath(project)}/events`, eventOptions),
   };
 
   const sessions: SessionsApi = {
+    ...createSessionToolsApi(transport, sessionPath),
     async list(project, call = {}) {
       // The server pages (100 per page by default); callers want the whole list, so follow
       // `continue` until it is gone, stopping should a server repeat a token.

@@ -98,6 +98,33 @@ describe('session event stream', () => {
     ]);
   });
 
+  it('tells onConnected about every established connection, before its first event', async () => {
+    const log: string[] = [];
+    const events = await eventsFrom(
+      (request, response, _recorded, index) => {
+        if (index === 1)
+          return sendJson(response, 503, { error: 'unavailable', message: 'restarting' });
+        startSse(response);
+        const after = Number(request.headers['last-event-id'] ?? 0);
+        response.end(sseFrame(textEvent(after + 1)));
+      },
+      { onConnected: () => log.push('connected'), onReconnect: () => log.push('reconnecting') },
+    );
+    for await (const received of events) {
+      log.push(`event ${received.seq}`);
+      if (received.seq >= 2) break;
+    }
+    // The refused attempt (503) is a reconnect without a connection.
+    expect(log).toEqual([
+      'connected',
+      'event 1',
+      'reconnecting',
+      'reconnecting',
+      'connected',
+      'event 2',
+    ]);
+  });
+
   it('ends when the server closes the stream and reconnect is off', async () => {
     const events = await eventsFrom(
       (_request, response) => {

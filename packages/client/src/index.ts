@@ -24,8 +24,26 @@ export type {
   SecretsApi,
   SettingsApi,
 } from './project-config-api.ts';
+export type {
+  CloneSessionInput,
+  CloneSessionResponse,
+  SessionExport,
+  SessionExportFormat,
+  SessionToolsApi,
+  WorkspaceApi,
+  WorkspaceEntry,
+  WorkspaceListing,
+  WorkspaceReadResult,
+} from './session-tools-api.ts';
 export { ClientError, ConnectionError, InvalidResponseError } from './errors.ts';
 export type { SessionEventsOptions, ReconnectInfo } from './event-stream.ts';
+export type {
+  ProjectEvent,
+  ProjectEventFrame,
+  ProjectEventsOptions,
+  ProjectReconnectInfo,
+  SessionListEntry,
+} from './project-events.ts';
 export type { HealthResponse, InterruptResponse, PhaseRequestResponse } from './responses.ts';
 export type { FetchFunction } from './transport.ts';
 export { backoffDelayMs } from './backoff.ts';

@@ -1,27 +1,29 @@
 /**
- * Schemas of responses the contracts package does not describe (yet). Kept here, small and loose
- * where the server may add fields, so the client does not break on a newer server.
+ * The response schemas the client validates with, by the names client.ts uses. Each is the
+ * contract's own (api-routes/schemas.ts, which the OpenAPI document and its conformance test use
+ * too): one definition, so the client and the server cannot disagree about a body. Unknown fields
+ * are stripped, not rejected, so a newer server that adds fields does not break the client.
  */
-import { z } from 'zod';
-import { agenticSessionSchema, projectViewSchema, sessionPhaseSchema } from '@ambient/contracts';
+import type { z } from 'zod';
+import {
+  agenticSessionListSchema,
+  healthResponseSchema,
+  interruptResponseSchema,
+  phaseRequestResponseSchema,
+  projectListSchema,
+} from '@ambient/contracts/api-routes/schemas';
 
-export const healthResponseSchema = z.object({ status: z.string() }).loose();
+export {
+  healthResponseSchema,
+  interruptResponseSchema,
+  phaseRequestResponseSchema,
+  projectListSchema,
+};
+/** One page of sessions; `continue` is there while more pages follow. */
+export const sessionListSchema = agenticSessionListSchema;
+
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
-
-export const projectListSchema = z.object({ items: z.array(projectViewSchema) });
-/** One page of sessions; `continue` is there while more pages follow (servers without paging omit it). */
-export const sessionListSchema = z.object({
-  items: z.array(agenticSessionSchema),
-  continue: z.string().optional(),
-});
-
 /** POST …/stop and …/start: the intent is recorded (202); the controller acts on it. */
-export const phaseRequestResponseSchema = z.object({
-  message: z.string(),
-  phase: sessionPhaseSchema,
-});
 export type PhaseRequestResponse = z.infer<typeof phaseRequestResponseSchema>;
-
 /** POST …/agui/interrupt (202). */
-export const interruptResponseSchema = z.object({ message: z.string() });
 export type InterruptResponse = z.infer<typeof interruptResponseSchema>;

@@ -137,6 +137,32 @@ describe('ConversationFold', () => {
   });
 });
 
+describe('ConversationFold run outcomes', () => {
+  const run = (runId: string, text: string, outcome: 'success' | 'interrupt'): AgUiEvent[] => [
+    event(EventType.RUN_STARTED, { runId }),
+    event(EventType.TEXT_MESSAGE_CONTENT, { messageId: `${runId}-a`, delta: text }),
+    event(EventType.RUN_FINISHED, { runId, outcome: { type: outcome } }),
+  ];
+
+  it('marks every run that did not succeed with the number of messages before its end', () => {
+    const folded = fold([...run('r1', 'one', 'interrupt'), ...run('r2', 'two', 'success'), ...run('r3', 'three', 'interrupt')]);
+    expect(folded.runOutcomes).toEqual([
+      { seq: 3, runId: 'r1', outcome: 'interrupt', messageCount: 1 },
+      { seq: 9, runId: 'r3', outcome: 'interrupt', messageCount: 3 },
+    ]);
+    expect(folded.lastRun).toEqual({ seq: 9, runId: 'r3', outcome: 'interrupt' });
+  });
+
+  it('takes the marks of a compacted snapshot, and drops them with a snapshot that has none', () => {
+    const marks = [{ seq: 2, outcome: 'cancelled', messageCount: 1 }, { seq: 3, outcome: 'error', messageCount: 5 }, { seq: 'x', outcome: 'error', messageCount: 0 }];
+    const messages = [{ id: 'a', role: 'assistant', content: 'x' }];
+    const adopted = fold([...run('r1', 'one', 'interrupt'), event(EventType.MESSAGES_SNAPSHOT, { messages, metadata: { ambient: { runOutcomes: marks } } })]);
+    // Only well-formed marks that fit the new list survive.
+    expect(adopted.runOutcomes).toEqual([{ seq: 2, outcome: 'cancelled', messageCount: 1 }]);
+    expect(fold([...run('r1', 'one', 'interrupt'), event(EventType.MESSAGES_SNAPSHOT, { messages })]).runOutcomes).toEqual([]);
+  });
+});
+
 describe('applyJsonPatch', () => {
   it.each<[string, unknown, Record<string, unknown>[], unknown]>([
     ['add into an array', { a: [1, 3] }, [{ op: 'add', path: '/a/1', value: 2 }], { a: [1, 2, 3] }],
@@ -178,7 +204,19 @@ describe('SessionCompactor', () => {
     ]);
     const snapshot = prefix.at(-1)!;
     expect(snapshot.seq).toBe(lastEnd.seq);
-    expect(snapshot['metadata']).toEqual({ ambient: { compactedThroughSeq: lastEnd.seq, finishedRuns: 4, lastRun: { seq: lastEnd.seq, runId: 'r4', outcome: 'success' } } });
+    const endOf = (runId: string) => log.find((entry) => (entry.type === EventType.RUN_FINISHED || entry.type === EventType.RUN_ERROR) && entry['runId'] === runId)!.seq;
+    expect(snapshot['metadata']).toEqual({
+      ambient: {
+        compactedThroughSeq: lastEnd.seq,
+        finishedRuns: 4,
+        lastRun: { seq: lastEnd.seq, runId: 'r4', outcome: 'success' },
+        // Every run that did not succeed, not only the last: readers keep each one's marker where it was.
+        runOutcomes: [
+          { seq: endOf('r2'), runId: 'r2', outcome: 'error', message: 'Claude Code exited', code: 'claude_code_exited', messageCount: 7 },
+          { seq: endOf('r3'), runId: 'r3', outcome: 'cancelled', messageCount: 11 },
+        ],
+      },
+    });
     // The run in progress travels raw, starting with its RUN_STARTED.
     expect(compacted.slice(prefix.length)).toEqual(log.filter((entry) => entry.seq > lastEnd.seq));
     for (const frame of compacted) expect(sessionEventSchema.safeParse(frame).success, JSON.stringify(frame).slice(0, 200)).toBe(true);
@@ -245,6 +283,7 @@ describe('SessionCompactor', () => {
       const reader = new ConversationFold().applyAll([...had, ...got]);
       expect(reader.messages, `after=${after}`).toEqual(everything.messages);
       expect(reader.state, `after=${after}`).toEqual(everything.state);
+      expect(reader.runOutcomes, `after=${after}`).toEqual(everything.runOutcomes);
       expect(reader.lastSeq).toBe(log.length);
     }
   });

@@ -13,7 +13,9 @@
  *   2. one STATE_SNAPSHOT of the folded agent state (STATE_SNAPSHOT/STATE_DELTA events), with the
  *      seq of the last state event it covers (only when the span has state events);
  *   3. one MESSAGES_SNAPSHOT of every message (conversation-fold.ts), with seq C. Its
- *      `metadata.ambient` says what it covers: {compactedThroughSeq, finishedRuns, lastRun}.
+ *      `metadata.ambient` says what it covers: {compactedThroughSeq, finishedRuns, lastRun} and,
+ *      when runs were interrupted or failed, `runOutcomes`: each such run with the number of
+ *      messages before its end, so readers keep every run's marker where it happened.
  * Every frame keeps the seq of the last event it stands for, and those seqs are distinct (the
  * kept and folded events are different events, and C is a run end), so a reader's cursor keeps its
  * exact meaning: "I have everything up to and including seq N".
@@ -31,13 +33,10 @@
  */
 import { CUSTOM_EVENT, EventType } from '@ambient/contracts';
 import type { SessionEvent } from '@ambient/contracts';
-import { ConversationFold } from './conversation-fold.ts';
+import { COMPACTION_METADATA_KEY, ConversationFold } from './conversation-fold.ts';
 
 /** CUSTOM events that only matter while they happen: compaction drops them. */
 export const TRANSIENT_CUSTOM_EVENTS: ReadonlySet<string> = new Set([CUSTOM_EVENT.apiRetry]);
-
-/** Key of the platform's facts in the MESSAGES_SNAPSHOT `metadata` ("ag-ui" is the protocol's). */
-export const COMPACTION_METADATA_KEY = 'ambient';
 
 export function isRunEnd(event: { type: string }): boolean {
   return event.type === EventType.RUN_FINISHED || event.type === EventType.RUN_ERROR;
@@ -107,6 +106,7 @@ export class SessionCompactor {
           compactedThroughSeq: throughSeq,
           finishedRuns: fold.finishedRuns,
           ...(fold.lastRun ? { lastRun: fold.lastRun } : {}),
+          ...(fold.runOutcomes.length > 0 ? { runOutcomes: structuredClone(fold.runOutcomes) } : {}),
         },
       },
     });

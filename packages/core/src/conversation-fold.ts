@@ -20,11 +20,15 @@ import type {
   ConversationMessage,
   LastRunOutcome,
   MessageMetadata,
+  RunOutcomeMark,
   ToolCall,
   ToolMessage,
 } from './conversation-messages.ts';
 
 export type * from './conversation-messages.ts';
+
+/** Key of the platform's facts in a MESSAGES_SNAPSHOT's `metadata` ("ag-ui" is the protocol's). */
+export const COMPACTION_METADATA_KEY = 'ambient';
 
 /** How much of a failed tool's output is repeated in the tool message's `error`. */
 const MAX_TOOL_ERROR_LENGTH = 500;
@@ -41,6 +45,7 @@ export class ConversationFold {
   #lastSeq = 0;
   #finishedRuns = 0;
   #lastRun: LastRunOutcome | undefined;
+  #runOutcomes: RunOutcomeMark[] = [];
   /** TEXT/REASONING/TOOL_CALL chunks without an id continue the last chunked item (AG-UI rule). */
   #chunkMessageId: string | undefined;
   #chunkToolCallId: string | undefined;
@@ -65,6 +70,10 @@ export class ConversationFold {
   }
   get lastRun(): LastRunOutcome | undefined {
     return this.#lastRun;
+  }
+  /** Every run that did not succeed, in order, with its place in `messages`. */
+  get runOutcomes(): readonly RunOutcomeMark[] {
+    return this.#runOutcomes;
   }
   /** The last CUSTOM event of each name, in seq order. */
   customEvents(): SessionEvent[] {
@@ -208,6 +217,9 @@ export class ConversationFold {
     this.#byId.clear();
     this.#toolCalls.clear();
     for (const message of messages) this.#push(message);
+    // Places in the old list mean nothing in the new one; a compacted snapshot brings its own.
+    const ambient = objectField(objectField(event, 'metadata') ?? {}, COMPACTION_METADATA_KEY);
+    this.#runOutcomes = runOutcomesOf(ambient?.['runOutcomes'], this.#messages.length);
   }
 
   setState(event: SessionEvent, delta: readonly JsonPatchOperation[] | undefined): void {
@@ -231,7 +243,10 @@ export class ConversationFold {
       outcome:
         event.type === EventType.RUN_ERROR ? 'error' : outcome === 'cancelled' || outcome === 'interrupt' ? outcome : 'success',
       ...(field(event, 'message') ? { message: field(event, 'message') } : {}),
+      ...(field(event, 'code') ? { code: field(event, 'code') } : {}),
     };
+    const { outcome: ended } = this.#lastRun;
+    if (ended !== 'success') this.#runOutcomes.push({ ...this.#lastRun, outcome: ended, messageCount: this.#messages.length });
   }
 
   #push(message: ConversationMessage): ConversationMessage {
@@ -275,6 +290,21 @@ function field(event: Record<string, unknown>, key: string): string | undefined 
 function objectField(event: Record<string, unknown>, key: string): MessageMetadata | undefined {
   const value = event[key];
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as MessageMetadata) : undefined;
+}
+
+/** The marks a compacted MESSAGES_SNAPSHOT carries, kept only when well formed and within its list. */
+function runOutcomesOf(value: unknown, messageCount: number): RunOutcomeMark[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (mark): mark is RunOutcomeMark =>
+      typeof mark === 'object' &&
+      mark !== null &&
+      Number.isInteger(mark.seq) &&
+      ['cancelled', 'interrupt', 'error'].includes(mark.outcome) &&
+      Number.isInteger(mark.messageCount) &&
+      mark.messageCount >= 0 &&
+      mark.messageCount <= messageCount,
+  ).map((mark) => structuredClone(mark));
 }
 
 function patchField(event: SessionEvent, key: string): JsonPatchOperation[] | undefined {

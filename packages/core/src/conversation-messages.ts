@@ -54,5 +54,17 @@ export interface LastRunOutcome {
   seq: number;
   runId?: string;
   outcome: 'success' | 'cancelled' | 'interrupt' | 'error';
+  /** RUN_ERROR's message and code. */
   message?: string;
+  code?: string;
+}
+
+/**
+ * A run that did not succeed (interrupted, cancelled or failed), with where it ended: after the
+ * first `messageCount` messages. Readers of a compacted stream show its marker there, as a reader
+ * of the raw events did when the run ended.
+ */
+export interface RunOutcomeMark extends LastRunOutcome {
+  outcome: 'cancelled' | 'interrupt' | 'error';
+  messageCount: number;
 }

@@ -1,10 +1,13 @@
 'use client';
-/** One entry of the conversation, by role. Memoised: the reducer keeps untouched messages identical. */
+/**
+ * One entry of the conversation, by role (its list item, with the data attributes, is chat-log's).
+ * Memoised: the reducer keeps untouched messages identical, so only changed messages re-render.
+ */
 import { AlertTriangleIcon, BotIcon, InfoIcon } from 'lucide-react';
 import { memo } from 'react';
 import type { ReactNode } from 'react';
 import type { ChatMessage, SubagentView, ToolResultMessage } from './chat-types';
-import { MessageText } from './message-text';
+import { MarkdownText, MessageText } from './message-text';
 import { ReasoningBlock } from './reasoning-block';
 import { ToolCallCard } from './tool-call-card';
 
@@ -50,7 +53,7 @@ function MessageBody({ message, resultsByCall, subagents, runActive }: ChatMessa
           <BotIcon className="mt-0.5 size-5 shrink-0 text-muted-foreground" aria-hidden="true" />
           <div className="grid min-w-0 flex-1 gap-2">
             <span className="sr-only">Agent: </span>
-            {message.content ? <MessageText text={message.content} streaming={message.streaming} /> : null}
+            {message.content ? <MarkdownText text={message.content} streaming={message.streaming} /> : null}
             {message.toolCalls.map((call) => (
               <ToolCallCard key={call.id} call={call} result={resultsByCall.get(call.id)} subagent={subagents[call.id]} runActive={runActive} />
             ))}
@@ -93,19 +96,13 @@ function MessageBody({ message, resultsByCall, subagents, runActive }: ChatMessa
   }
 }
 
-export const ChatMessageItem = memo(function ChatMessageItem(props: ChatMessageProps) {
+export const ChatMessageContent = memo(function ChatMessageContent(props: ChatMessageProps) {
   const { message, subagents } = props;
   const subagentId = message.subagentRunId;
   const subagent = subagentId ? (subagents[subagentId] ?? unknownSubagent(subagentId)) : undefined;
   return (
-    <li
-      data-message-id={message.id}
-      data-role={message.role}
-      {...(message.role === 'user' ? { 'data-user-message': '' } : {})}
-    >
-      <SubagentFrame subagent={subagent}>
-        <MessageBody {...props} />
-      </SubagentFrame>
-    </li>
+    <SubagentFrame subagent={subagent}>
+      <MessageBody {...props} />
+    </SubagentFrame>
   );
 });

@@ -157,6 +157,27 @@ describe('reduceEvents', () => {
     expect(state.run.status).toBe('failed');
   });
 
+  it('puts the marker of every interrupted or failed run a snapshot lists where the run ended', () => {
+    const messages = [
+      { id: 'u1', role: 'user', content: 'SLOW_TEXT 300' },
+      { id: 'a1', role: 'assistant', content: 'word1' },
+      { id: 'u2', role: 'user', content: 'again' },
+      { id: 'a2', role: 'assistant', content: 'word1 word2' },
+    ];
+    const runOutcomes = [
+      { seq: 5, runId: 'run-1', outcome: 'interrupt', messageCount: 2 },
+      { seq: 9, runId: 'run-2', outcome: 'error', message: 'overloaded', code: 'overloaded', messageCount: 4 },
+    ];
+    const withMarks = { type: EventType.MESSAGES_SNAPSHOT, seq: 12, messages, metadata: { ambient: { lastRun: { seq: 12, outcome: 'success' }, runOutcomes } } } as SessionEvent;
+    expect(reduceEvent(INITIAL_CHAT_STATE, withMarks).messages.map((message) => message.id)).toEqual(['u1', 'a1', 'run-cancelled-5', 'u2', 'a2', 'run-error-9']);
+    expect(reduceEvent(INITIAL_CHAT_STATE, withMarks).messages[5]).toEqual({ id: 'run-error-9', role: 'run-error', message: 'overloaded', code: 'overloaded' });
+    // A server from before `runOutcomes` names only the last run: its marker goes at the end.
+    const lastOnly = { type: EventType.MESSAGES_SNAPSHOT, seq: 9, messages, metadata: { ambient: { lastRun: { seq: 9, outcome: 'cancelled' } } } } as SessionEvent;
+    const state = reduceEvent(INITIAL_CHAT_STATE, lastOnly);
+    expect(state.messages.at(-1)).toEqual({ id: 'run-cancelled-9', role: 'notice', content: 'Interrupted' });
+    expect(state.run.status).toBe('cancelled');
+  });
+
   it('labels sub-agent work and follows the sub-agent from start to finish', () => {
     const events = numbered([
       { type: EventType.TOOL_CALL_START, toolCallId: 'task-1', toolCallName: 'Task', parentMessageId: 'a1' },

@@ -14,7 +14,7 @@ import type { ChatMessage, ChatState, RunResultView } from './chat-types.ts';
 import { attribution, ChatDraft } from './chat-draft.ts';
 import { contentText, numberField, recordField, stringField } from './event-fields.ts';
 import type { LooseRecord } from './event-fields.ts';
-import { snapshotView } from './snapshot.ts';
+import { runOutcomeMessage, snapshotView } from './snapshot.ts';
 
 export { INITIAL_CHAT_STATE } from './chat-types.ts';
 
@@ -98,17 +98,16 @@ function finishRun(draft: ChatDraft, event: SessionEvent): void {
   draft.state.retry = undefined;
   const runId = stringField(event, 'runId') ?? draft.state.run.runId;
   if (event.type === EventType.RUN_ERROR) {
-    const message = stringField(event, 'message') ?? 'The run failed.';
-    const code = stringField(event, 'code');
-    draft.push({ id: `run-error-${event.seq}`, role: 'run-error', message, ...(code ? { code } : {}) });
+    draft.push(runOutcomeMessage('error', event.seq, stringField(event, 'message'), stringField(event, 'code'))!);
     draft.state.run = runId ? { status: 'failed', runId } : { status: 'failed' };
     return;
   }
   const outcome = stringField(recordField(event, 'outcome'), 'type');
-  const status = outcome === 'cancelled' || outcome === 'interrupt' ? 'cancelled' : 'finished';
+  // A cut-short answer must not read as the agent's complete reply: it is marked "Interrupted".
+  const marker = runOutcomeMessage(outcome, event.seq);
+  const status = marker ? 'cancelled' : 'finished';
   draft.state.run = runId ? { status, runId } : { status };
-  // A cut-short answer must not read as the agent's complete reply.
-  if (status === 'cancelled') draft.push({ id: `run-cancelled-${event.seq}`, role: 'notice', content: 'Interrupted' });
+  if (marker) draft.push(marker);
   draft.state.lastResult = resultView(recordField(event, 'result')) ?? draft.state.lastResult;
 }
 

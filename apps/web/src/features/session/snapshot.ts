@@ -2,10 +2,11 @@
  * MESSAGES_SNAPSHOT → chat messages. The server compacts finished runs into one snapshot of AG-UI
  * messages (core/compaction.ts); the snapshot REPLACES whatever the chat held (AG-UI semantics), so
  * a reader that reconnects from any cursor ends with the same conversation as one that saw every
- * event. Sub-agent status survives compaction on the Task tool call's `metadata.subagent`.
+ * event. Sub-agent status survives compaction on the Task tool call's `metadata.subagent`, and the
+ * marker of every interrupted or failed run on `metadata.ambient.runOutcomes` (with its place).
  */
 import type { ChatMessage, RunView, SubagentStatus, SubagentView, ToolCallView } from './chat-types.ts';
-import { contentText, recordField, stringField } from './event-fields.ts';
+import { contentText, numberField, recordField, stringField } from './event-fields.ts';
 import type { LooseRecord } from './event-fields.ts';
 
 export interface SnapshotView {
@@ -92,18 +93,46 @@ function runAfterSnapshot(lastRun: LooseRecord | undefined): RunView {
   return runId ? { status, runId } : { status };
 }
 
+/**
+ * The marker a run that did not succeed leaves in the chat, with the id the live reducer gives it
+ * (reduce-events.ts finishRun), so a reload shows the same entries under the same keys.
+ */
+export function runOutcomeMessage(outcome: string | undefined, seq: number, message?: string, code?: string): ChatMessage | undefined {
+  if (outcome === 'error') return { id: `run-error-${seq}`, role: 'run-error', message: message ?? 'The run failed.', ...(code ? { code } : {}) };
+  if (outcome === 'cancelled' || outcome === 'interrupt') return { id: `run-cancelled-${seq}`, role: 'notice', content: 'Interrupted' };
+  return undefined;
+}
+
+/** Each interrupted or failed run's marker with its place: after `messageCount` snapshot messages. */
+function runMarks(ambient: LooseRecord | undefined): { messageCount: number; marker: ChatMessage }[] {
+  return asRecords(ambient?.['runOutcomes']).flatMap((mark) => {
+    const seq = numberField(mark, 'seq');
+    const messageCount = numberField(mark, 'messageCount');
+    const marker = seq === undefined ? undefined : runOutcomeMessage(stringField(mark, 'outcome'), seq, stringField(mark, 'message'), stringField(mark, 'code'));
+    return marker && messageCount !== undefined ? [{ messageCount, marker }] : [];
+  });
+}
+
 export function snapshotView(event: LooseRecord, seq: number): SnapshotView {
   const subagents: Record<string, SubagentView> = {};
+  const ambient = recordField(recordField(event, 'metadata'), 'ambient');
+  const lastRun = recordField(ambient, 'lastRun');
+  const marks = runMarks(ambient);
   const messages: ChatMessage[] = [];
-  for (const message of asRecords(event['messages'])) {
+  const placeMarks = (count: number): void => {
+    for (const mark of marks) if (mark.messageCount === count) messages.push(mark.marker);
+  };
+  const records = asRecords(event['messages']);
+  records.forEach((message, index) => {
+    placeMarks(index);
     const converted = convertMessage(message, subagents);
     if (converted) messages.push(converted);
-  }
-  const lastRun = recordField(recordField(recordField(event, 'metadata'), 'ambient'), 'lastRun');
-  const errorMessage = stringField(lastRun, 'message');
-  if (stringField(lastRun, 'outcome') === 'error') {
-    // Only the last run's error survives compaction; it is still worth showing where the chat ends.
-    messages.push({ id: `run-error-${seq}`, role: 'run-error', message: errorMessage ?? 'The run failed.' });
+  });
+  placeMarks(records.length);
+  if (!Array.isArray(ambient?.['runOutcomes'])) {
+    // A server from before `runOutcomes` keeps only the last run's outcome: show that at the end.
+    const marker = runOutcomeMessage(stringField(lastRun, 'outcome'), numberField(lastRun, 'seq') ?? seq, stringField(lastRun, 'message'), stringField(lastRun, 'code'));
+    if (marker) messages.push(marker);
   }
   return { messages, subagents, run: runAfterSnapshot(lastRun) };
 }

@@ -24,11 +24,6 @@ export type ConnectionState =
 
 /** A chat nobody looks at stays cached this long, so coming back to it resumes instead of replaying. */
 const CHAT_CACHE_MS = 30 * 60_000;
-/**
- * The client reports failures (onReconnect) but not a successful connect; a connection that has not
- * failed after this long and has nothing new to send is healthy.
- */
-const ASSUME_CONNECTED_MS = 1_500;
 
 export interface SessionChat {
   chat: ChatState;
@@ -59,7 +54,6 @@ export function useSessionChat(project: string, name: string): SessionChat {
     const controller = new AbortController();
     let pending: SessionEvent[] = [];
     let frame: number | undefined;
-    let assumeTimer: ReturnType<typeof setTimeout> | undefined;
 
     const flush = (): void => {
       frame = undefined;
@@ -68,37 +62,25 @@ export function useSessionChat(project: string, name: string): SessionChat {
       pending = [];
       queryClient.setQueryData<ChatState>(key, (previous) => reduceEvents(previous ?? INITIAL_CHAT_STATE, batch));
     };
-    const markLive = (): void => {
-      clearTimeout(assumeTimer);
-      setConnection((current) => (current.status === 'live' ? current : { status: 'live' }));
-    };
-    const armAssumeTimer = (delayMs: number): void => {
-      clearTimeout(assumeTimer);
-      assumeTimer = setTimeout(markLive, delayMs);
-    };
+    const markLive = (): void => setConnection((current) => (current.status === 'live' ? current : { status: 'live' }));
 
     const follow = async (): Promise<void> => {
       // Read the cursor now, not at render: a previous mount may have advanced it since.
       const afterSeq = queryClient.getQueryData<ChatState>(key)?.lastSeq ?? 0;
       setConnection({ status: 'connecting' });
-      armAssumeTimer(ASSUME_CONNECTED_MS);
       const events = client.sessions.events(project, name, {
         afterSeq,
         signal: controller.signal,
-        onReconnect: (info) => {
-          setConnection({ status: 'reconnecting', attempt: info.attempt, delayMs: info.delayMs });
-          armAssumeTimer(info.delayMs + ASSUME_CONNECTED_MS);
-        },
+        onConnected: markLive,
+        onReconnect: (info) => setConnection({ status: 'reconnecting', attempt: info.attempt, delayMs: info.delayMs }),
       });
       try {
         for await (const event of events) {
           pending.push(event);
-          markLive();
           frame ??= requestAnimationFrame(flush);
         }
       } catch (error) {
         if (controller.signal.aborted) return;
-        clearTimeout(assumeTimer);
         setConnection({ status: 'failed', error });
       }
     };
@@ -106,7 +88,6 @@ export function useSessionChat(project: string, name: string): SessionChat {
 
     return () => {
       controller.abort();
-      clearTimeout(assumeTimer);
       if (frame !== undefined) cancelAnimationFrame(frame);
       // Keep what arrived: the cursor in the cache then covers it and the next mount starts after it.
       flush();

@@ -29,7 +29,7 @@ describe('SessionsSection', () => {
     const { fetch } = fakeFetch([
       (request) =>
         request.path === '/api/projects/team-a/agentic-sessions'
-          ? json({ items: [session('session-1', { displayName: 'Fix the build', cost: 0.1234 }), session('session-2', { phase: 'Completed' })] })
+          ? json({ items: [session('session-1', { displayName: 'Fix the build', cost: 0.1234 }), session('session-2', { phase: 'Completed' })], totalCount: 2 })
           : undefined,
     ]);
     renderWithProviders(<SessionsSection project="team-a" />, { fetch });
@@ -50,7 +50,7 @@ describe('SessionsSection', () => {
   it('shows the empty state, and an error with a way to try again', async () => {
     let fail = true;
     const { fetch } = fakeFetch([
-      () => (fail ? json({ error: 'internal', message: 'database is locked' }, 500) : json({ items: [] })),
+      () => (fail ? json({ error: 'internal', message: 'database is locked' }, 500) : json({ items: [], totalCount: 0 })),
     ]);
     renderWithProviders(<SessionsSection project="team-a" />, { fetch });
     expect(await screen.findByText('database is locked')).toBeTruthy();
@@ -61,7 +61,7 @@ describe('SessionsSection', () => {
 
   it('stops a session through the API and asks before deleting one', async () => {
     const { fetch, requests } = fakeFetch([
-      (request) => (request.method === 'GET' ? json({ items: [session('session-1')] }) : undefined),
+      (request) => (request.method === 'GET' ? json({ items: [session('session-1')], totalCount: 1 }) : undefined),
       (request) => (request.path.endsWith('/stop') ? json({ message: 'stopping', phase: 'Stopping' }, 202) : undefined),
       (request) => (request.method === 'DELETE' ? new Response(null, { status: 204 }) : undefined),
     ]);

@@ -1,8 +1,8 @@
 'use client';
 /**
- * Per-resource hooks for sessions over the typed client. Lists and details poll every 2 s for now;
- * when @ambient/client gains the project event stream (GET /api/projects/:project/events), the list
- * will follow it and write into the same keys instead (the Headlamp list-then-watch pattern).
+ * Per-resource hooks for sessions over the typed client. The list follows the project event stream
+ * (use-project-stream.ts: list-then-watch, the Headlamp pattern) and polls only while the stream is
+ * down; a session's details poll every 2 s (10 s once it has finished).
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CreateSessionInput } from '@ambient/client';
@@ -10,6 +10,8 @@ import { TERMINAL_SESSION_PHASES } from '@ambient/contracts';
 import type { AgenticSession } from '@ambient/contracts';
 import { useClient } from '../auth/auth-context';
 import { sessionKeys } from './session-keys';
+import { sessionListOverlay } from './session-list-stream';
+import { useProjectStream } from './use-project-stream';
 
 export const LIVE_POLL_MS = 2_000;
 /** A finished session changes only when someone acts on it; poll slowly then. */
@@ -20,12 +22,19 @@ export function isTerminal(session: AgenticSession | undefined): boolean {
   return phase !== undefined && TERMINAL_SESSION_PHASES.includes(phase);
 }
 
+/** The project's sessions, newest first, live. One component per page should use it (one stream each). */
 export function useSessions(project: string) {
   const client = useClient();
+  const queryClient = useQueryClient();
+  const stream = useProjectStream(project);
   return useQuery({
     queryKey: sessionKeys.list(project),
-    queryFn: ({ signal }) => client.sessions.list(project, { signal }),
-    refetchInterval: LIVE_POLL_MS,
+    queryFn: async ({ signal }) => {
+      const sessions = await client.sessions.list(project, { signal });
+      // Changes the stream delivered after this answer was served still apply.
+      return sessionListOverlay(queryClient, project).reconcile(sessions).sessions;
+    },
+    refetchInterval: stream.live ? false : LIVE_POLL_MS,
     enabled: project.length > 0,
   });
 }
@@ -77,7 +86,7 @@ export function useDeleteSession(project: string) {
   return useMutation({
     mutationFn: (name: string) => client.sessions.delete(project, name),
     onSuccess: (_data, name) => {
-      // Optimistically drop the row; the refetch confirms.
+      // Drop the row now; the stream's DELETED (or the refetch) confirms.
       queryClient.setQueryData<AgenticSession[]>(sessionKeys.list(project), (sessions) =>
         sessions?.filter((session) => session.metadata.name !== name),
       );
