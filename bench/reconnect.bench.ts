@@ -2,7 +2,9 @@
  * Reconnect to a 100,000-event session through the real HTTP server (design §8: first byte ≤ 100 ms,
  * payload ≤ 1 MB): time to the first byte, to the first event and to "caught up", and the payload,
  * with compaction (cold cache, warm cache, cursor inside the compacted span, cursor at the tail,
- * WebSocket) and without it (`compact=false`). The session is shaped like the runner's output:
+ * WebSocket) and without it (`compact=false`). Payloads are counted on the wire (gzip, as browsers
+ * and Node's fetch ask for it; WebSocket with permessage-deflate) and decoded; one compacted read
+ * asks for no compression, for comparison. The session is shaped like the runner's output:
  * token-sized text deltas, reasoning, tool calls with results, a run result per run, and one run
  * still in progress. Figures are printed, never asserted.
  */
@@ -40,7 +42,8 @@ function kilobytes(bytes: number): string {
 }
 
 function describeRead(label: string, read: StreamRead): string {
-  return `${label}: first byte ${read.firstByteMs.toFixed(1)} ms, first event ${read.firstEventMs.toFixed(1)} ms, caught up ${read.totalMs.toFixed(1)} ms, ${read.events.length} frames, ${kilobytes(read.bytes)}`;
+  const payload = read.contentEncoding === 'identity' ? kilobytes(read.bytes) : `${kilobytes(read.bytes)} ${read.contentEncoding} (${kilobytes(read.decodedBytes)} decoded)`;
+  return `${label}: first byte ${read.firstByteMs.toFixed(1)} ms, first event ${read.firstEventMs.toFixed(1)} ms, caught up ${read.totalMs.toFixed(1)} ms, ${read.events.length} frames, ${payload}`;
 }
 
 export async function benchReconnect(): Promise<void> {
@@ -70,6 +73,8 @@ export async function benchReconnect(): Promise<void> {
     console.log(describeRead('reconnect raw (compact=false, after=0)', raw));
     const cold = await readSseUntil(path, AUTH, lastSeq);
     console.log(describeRead('reconnect compacted, cold cache (after=0)', cold));
+    const uncompressed = await readSseUntil(path, AUTH, lastSeq, { acceptEncoding: 'identity' });
+    console.log(describeRead('reconnect compacted, warm cache, no Accept-Encoding (after=0)', uncompressed));
     const warm: StreamRead[] = [];
     for (let repetition = 0; repetition < WARM_REPETITIONS; repetition += 1) warm.push(await readSseUntil(path, AUTH, lastSeq));
     console.log(describeRead('reconnect compacted, warm cache (after=0)', warm[warm.length - 1]!));
@@ -80,9 +85,18 @@ export async function benchReconnect(): Promise<void> {
     console.log(describeRead(`reconnect compacted, cursor inside the span (after=${Math.floor(lastSeq / 2)})`, middle));
     const tail = await readSseUntil(path, { ...AUTH, 'last-event-id': String(lastSeq - 10) }, lastSeq);
     console.log(describeRead(`reconnect at the tail (after=${lastSeq - 10})`, tail));
-    const ws = await readWsUntil(`${server.wsUrl}/api/projects/bench/agentic-sessions/session-bench/agui/ws`, AUTH, lastSeq);
-    console.log(`reconnect compacted over WebSocket (after=0): first message ${ws.firstMessageMs.toFixed(1)} ms, caught up ${ws.totalMs.toFixed(1)} ms, ${ws.events.length} messages, ${kilobytes(ws.bytes)}`);
-    console.log(`reconnect: compacted payload is ${((cold.bytes / raw.bytes) * 100).toFixed(1)}% of raw; warm caught-up is ${(raw.totalMs / (warm[warm.length - 1]!.totalMs || 1)).toFixed(0)}x faster than raw`);
+    for (const perMessageDeflate of [true, false]) {
+      const ws = await readWsUntil(`${server.wsUrl}/api/projects/bench/agentic-sessions/session-bench/agui/ws`, AUTH, lastSeq, { perMessageDeflate });
+      console.log(
+        `reconnect compacted over WebSocket (after=0, ${ws.extensions || 'no extensions'}): first message ${ws.firstMessageMs.toFixed(1)} ms, ` +
+          `caught up ${ws.totalMs.toFixed(1)} ms, ${ws.events.length} messages, ${kilobytes(ws.bytes)} on the wire (${kilobytes(ws.decodedBytes)} decoded)`,
+      );
+    }
+    console.log(
+      `reconnect: compacted payload is ${((cold.decodedBytes / raw.decodedBytes) * 100).toFixed(1)}% of raw decoded, ` +
+        `${((cold.bytes / uncompressed.bytes) * 100).toFixed(1)}% of itself uncompressed on the wire; ` +
+        `warm caught-up is ${(raw.totalMs / (warm[warm.length - 1]!.totalMs || 1)).toFixed(0)}x faster than raw`,
+    );
   } finally {
     await server.close();
     close();

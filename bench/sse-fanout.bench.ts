@@ -32,7 +32,10 @@ export async function benchSseFanout(): Promise<void> {
     const abort = new AbortController();
     aborts.push(abort);
     const response = await fetch(`${url}/api/projects/bench/agentic-sessions/session-bench/agui/events`, {
-      headers: { authorization: `Bearer ${TOKEN}` },
+      // Plain text: these viewers decode in the server's own process, so gzip decoding (on the
+      // shared thread pool) would be counted as server latency. The server sends small live
+      // batches as stored gzip blocks anyway (packages/api-server/src/sse-body.ts).
+      headers: { authorization: `Bearer ${TOKEN}`, 'accept-encoding': 'identity' },
       signal: abort.signal,
     });
     const decoder = new TextDecoder();

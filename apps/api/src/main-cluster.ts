@@ -11,6 +11,9 @@
  * Users come from the cluster's identity provider (OIDC, OpenShift OAuth, `kubectl create token`):
  * user management and project access keys answer 503 in this mode.
  *
+ * Workspace files travel over the runner channel (docs/adr/0010): the server asks the operator for a
+ * workspace viewer through PostgreSQL, never creating pods itself.
+ *
  * `node apps/api/src/main-cluster.ts` (or the bundled main-cluster.mjs) runs it; the configuration
  * is in cluster-config.ts.
  */
@@ -21,12 +24,12 @@ import { fileURLToPath } from 'node:url';
 import type { KubeConfig } from '@kubernetes/client-node';
 import pg from 'pg';
 import { ProjectKind } from '@ambient/contracts';
-import type { Project, ResourceKind } from '@ambient/contracts';
+import type { Project } from '@ambient/contracts';
 import type { ApiDeps } from '@ambient/api-server';
-import { attachClientStreams, attachRunnerChannel, createApp } from '@ambient/api-server';
+import { attachClientStreams, attachRunnerChannel, createApp, RunnerWorkspaceFiles, WorkspaceConnections } from '@ambient/api-server';
 import { currentRequestContext } from '@ambient/api-server/request-context';
-import { PlatformError, systemClock } from '@ambient/core';
-import type { Identity, IdentityStore, ListOptions, ListResult, NewObject, ResourceStore, Stored, Unsubscribe, WatchEvent, WatchOptions } from '@ambient/core';
+import { ForbiddenError, PlatformError, systemClock } from '@ambient/core';
+import type { Identity, IdentityStore, Stored } from '@ambient/core';
 import { createLogger } from '@ambient/logger';
 import {
   createKubeAuthenticator,
@@ -37,7 +40,8 @@ import {
   KubeSecretStore,
   requestContextCredentials,
 } from '@ambient/runtime-kube';
-import { migrate, notifySessionChanged, PostgresCommandQueue, PostgresEventLog } from '@ambient/runtime-postgres';
+import { migrate, notifySessionChanged, PostgresCommandQueue, PostgresEventLog, PostgresWorkspaceRelay, requestWorkspaceViewer } from '@ambient/runtime-postgres';
+import { CallerResourceStore, withoutProjectCleanup } from './caller-stores.ts';
 import { loadClusterApiConfig, loadKubeConfig } from './cluster-config.ts';
 import type { ClusterApiConfig } from './cluster-config.ts';
 
@@ -61,15 +65,20 @@ export async function startClusterApiServer(
   // The server's own identity (ADR-0002 exceptions only; see the header).
   const serverStore = new KubeResourceStore({ kubeConfig });
   const serverPermissions = new KubePermissionStore({ kubeConfig });
-  // Everything a request does, as the caller.
-  const store = new CallerResourceStore(new KubeResourceStore({ kubeConfig, credentials }), serverStore);
-  const permissions = new KubePermissionStore({ kubeConfig, credentials });
-  const secrets = new KubeSecretStore({ kubeConfig, credentials });
   const authorizer = createKubeAuthorizer({
     kubeConfig,
     callerToken: () => currentRequestContext()?.bearerToken,
     anyoneCreatesProjects: config.anyoneCreatesProjects,
   });
+  // Everything a request does, as the caller.
+  const store = new CallerResourceStore(new KubeResourceStore({ kubeConfig, credentials }), serverStore, async (project) => {
+    const context = currentRequestContext();
+    if (!context || (await authorizer.roleIn(context.identity, project)) !== 'admin') {
+      throw new ForbiddenError(`only an admin of project "${project}" may change or delete it`);
+    }
+  });
+  const permissions = withoutProjectCleanup(new KubePermissionStore({ kubeConfig, credentials }));
+  const secrets = new KubeSecretStore({ kubeConfig, credentials });
 
   const pool = new pg.Pool(config.databaseUrl ? { connectionString: config.databaseUrl } : {});
   await migrate(pool);
@@ -91,10 +100,23 @@ export async function startClusterApiServer(
     return project;
   };
 
+  // Workspace files (docs/adr/0010): the runner (or an on-demand workspace viewer, started by the
+  // operator) serves them over its channel; PostgreSQL relays requests to the replica it is
+  // connected to.
+  const workspaceConnections = new WorkspaceConnections();
+  const workspaceRelay = new PostgresWorkspaceRelay(pool, { onError: (error) => logger.warn({ err: error }, 'workspace_relay.error') });
+  const workspaceFiles = new RunnerWorkspaceFiles({
+    connections: workspaceConnections,
+    relay: workspaceRelay,
+    logger,
+    requestViewer: (session) => requestWorkspaceViewer(pool, session.project, session.sessionName),
+  });
+
   const apiDeps: ApiDeps = {
     store, events, commands, clock, logger, permissions, secrets,
-    // Session deletion stops the run's Job; workspacePath is absent, so workspace routes answer 503.
+    // Session deletion stops the run's Job (and the workspace viewer) and deletes the workspace PVC.
     runtime: new JobWorkloadRuntime({ kubeConfig }),
+    workspaceFiles,
     identities: clusterIdentityStore(),
     mode: 'cluster',
     authenticator: withoutEmptyGroups(createKubeAuthenticator({ kubeConfig })),
@@ -113,7 +135,7 @@ export async function startClusterApiServer(
   const server = await listen(createApp(apiDeps).fetch, config.port, config.host);
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  const channel = attachRunnerChannel(server, runnerDeps);
+  const channel = attachRunnerChannel(server, runnerDeps, { workspaceConnections });
   const clientStreams = attachClientStreams(server, apiDeps);
   logger.info({ url }, 'api.listening');
 
@@ -122,9 +144,10 @@ export async function startClusterApiServer(
     async close() {
       channel.close();
       clientStreams.close();
+      workspaceFiles.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all([events.close(), commands.close()]);
+      await Promise.all([events.close(), commands.close(), workspaceRelay.close()]);
       await pool.end();
     },
   };
@@ -152,62 +175,6 @@ async function waitUntilAdmin(roleIn: () => Promise<string | undefined>): Promis
   }
 }
 
-/**
- * The caller's store, with the two project reads cluster mode needs adjusted:
- * - `get` of a Project the caller may not see is `undefined` (Kubernetes answers 403 for a namespace
- *   the caller has no role in, whether it exists or not): outsiders get 404, as in embedded mode;
- * - `list` of Projects uses the server's identity (callers have no cluster-wide namespace list); the
- *   route shows only the projects in which the caller's own access review finds a role.
- */
-export class CallerResourceStore implements ResourceStore {
-  constructor(
-    private readonly caller: ResourceStore,
-    private readonly server: ResourceStore,
-  ) {}
-
-  create<T>(kind: ResourceKind<T>, object: NewObject<T>): Promise<Stored<T>> {
-    return this.caller.create(kind, object);
-  }
-
-  async get<T>(kind: ResourceKind<T>, namespace: string, name: string): Promise<Stored<T> | undefined> {
-    try {
-      return await this.caller.get(kind, namespace, name);
-    } catch (error) {
-      if (isProjectKind(kind) && PlatformError.isInstance(error) && error.code === 'forbidden') return undefined;
-      throw error;
-    }
-  }
-
-  list<T>(kind: ResourceKind<T>, namespace?: string, options?: ListOptions): Promise<ListResult<T>> {
-    return (isProjectKind(kind) ? this.server : this.caller).list(kind, namespace, options);
-  }
-
-  update<T>(kind: ResourceKind<T>, object: Stored<T>): Promise<Stored<T>> {
-    return this.caller.update(kind, object);
-  }
-
-  patchStatus<T>(
-    kind: ResourceKind<T>,
-    namespace: string,
-    name: string,
-    status: T extends { status?: infer S } ? S : unknown,
-    options?: { resourceVersion?: string },
-  ): Promise<Stored<T>> {
-    return this.caller.patchStatus(kind, namespace, name, status, options);
-  }
-
-  delete<T>(kind: ResourceKind<T>, namespace: string, name: string): Promise<void> {
-    return this.caller.delete(kind, namespace, name);
-  }
-
-  watch<T>(kind: ResourceKind<T>, options: WatchOptions, onEvent: (event: WatchEvent<T>) => void): Unsubscribe {
-    return this.caller.watch(kind, options, onEvent);
-  }
-}
-
-function isProjectKind(kind: ResourceKind<unknown>): boolean {
-  return kind.kind === ProjectKind.kind;
-}
 
 /**
  * Users, passwords and platform tokens do not exist in cluster mode: the cluster's identity provider

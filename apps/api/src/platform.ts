@@ -14,6 +14,7 @@ import { systemClock } from '@ambient/core';
 import { createLogger } from '@ambient/logger';
 import { createProjectSettingsReconciler, createRunnerLauncher, createSessionReconciler, projectSettingsOf, sessionKey } from '@ambient/reconcilers';
 import {
+  LocalWorkspaceFiles,
   openDatabase,
   ProcessWorkloadRuntime,
   SqliteCommandQueue,
@@ -90,6 +91,8 @@ export async function startEmbeddedPlatform(
     authorizer: createEmbeddedAuthorizer(permissions),
     runnerTokenSecret: config.runnerTokenSecret,
     onSessionChanged,
+    // Each session's workspace is a directory of the process runtime (docs/adr/0010).
+    workspaceFiles: new LocalWorkspaceFiles((session) => runtime.workspacePath(session.project, session.sessionName)),
     webUiDirectory: config.webDir,
   };
   const server = await listen(createApp(apiDeps).fetch, config.port, config.host);

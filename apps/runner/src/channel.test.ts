@@ -9,6 +9,7 @@ import { CommandCursorStore } from './command-cursor.ts';
 import { channelUrl } from './config.ts';
 import { Outbox } from './outbox.ts';
 import { FakeChannelServer } from './test-support/channel-server.ts';
+import type { WorkspaceRequestHandler } from './workspace-requests.ts';
 
 const TOKEN = 'art1.channel-test.token';
 const event = (index: number): AgUiEvent => ({
@@ -29,6 +30,7 @@ describe('RunnerChannel', () => {
       token?: string;
       onCommand?: (command: RunnerCommand, cursor: number) => void;
       onRejected?: (reason: string) => void;
+      onWorkspaceRequest?: WorkspaceRequestHandler;
     } = {},
   ) {
     const outbox = new Outbox({ filePath: join(directory, 'outbox.jsonl') });
@@ -41,6 +43,7 @@ describe('RunnerChannel', () => {
       cursors,
       applyCommand: (command, cursor) => options.onCommand?.(command, cursor),
       onRejected: options.onRejected,
+      onWorkspaceRequest: options.onWorkspaceRequest,
       initialBackoffMs: 10,
       maxBackoffMs: 50,
       maxBatchSize: 7,
@@ -157,5 +160,40 @@ describe('RunnerChannel', () => {
     expect(server.rejectedConnectionCount).toBe(1);
     expect(channel.isReady).toBe(false);
     expect(server.events.size).toBe(0);
+  });
+
+  it('answers workspace requests concurrently, beside a command that is still being applied', async () => {
+    let releaseCommand: () => void = () => undefined;
+    const commandApplied = new Promise<void>((resolve) => {
+      releaseCommand = resolve;
+    });
+    const seen: string[] = [];
+    const { channel } = startChannel({
+      onCommand: () => commandApplied,
+      onWorkspaceRequest: async (request) => {
+        seen.push(`${request.op}:${request.path}`);
+        return { kind: 'directory', path: request.path, items: [] };
+      },
+    });
+    await server.waitFor(() => channel.isReady, 5_000, 'the welcome');
+    server.pushCommand({ kind: 'user_message', messageId: 'm1', text: 'slow' });
+    const [first, second] = await Promise.all([
+      server.requestWorkspace({ op: 'read', path: 'a' }),
+      server.requestWorkspace({ op: 'read', path: 'b' }),
+    ]);
+    expect([first, second]).toEqual([
+      { kind: 'directory', path: 'a', items: [] },
+      { kind: 'directory', path: 'b', items: [] },
+    ]);
+    expect(seen.sort()).toEqual(['read:a', 'read:b']);
+    expect(server.lastCommandCursor).toBe(0); // the command is still being applied
+    releaseCommand();
+    await server.waitFor(() => server.lastCommandCursor === 1, 5_000, 'the command ack');
+  });
+
+  it('answers a workspace request it cannot serve as unavailable', async () => {
+    const { channel } = startChannel();
+    await server.waitFor(() => channel.isReady, 5_000, 'the welcome');
+    expect(await server.requestWorkspace({ op: 'read', path: '' })).toMatchObject({ kind: 'error', code: 'unavailable' });
   });
 });

@@ -6,11 +6,14 @@
  * in batches. `ack` frees outbox entries. `command` frames are applied in cursor order, each at most
  * once per runner workspace, and acknowledged with `command_ack` after they were applied.
  * A lost connection is retried forever with exponential backoff and jitter; nothing is lost
- * meanwhile because events wait in the outbox.
+ * meanwhile because events wait in the outbox. `workspace_request` frames (workspace files, see
+ * workspace-requests.ts) are answered as they come, beside events and commands.
  */
 import WebSocket from 'ws';
 import { serverToRunnerSchema } from '@ambient/contracts';
-import type { RunnerCommand, RunnerToServer, ServerToRunner } from '@ambient/contracts';
+import type { RunnerCommand, RunnerToServer, ServerToRunner, WorkspaceRequest } from '@ambient/contracts';
+import { workspaceResponseFrame } from './workspace-requests.ts';
+import type { WorkspaceRequestHandler } from './workspace-requests.ts';
 import type { CommandCursorStore } from './command-cursor.ts';
 import type { Logger } from './log.ts';
 import { silentLogger } from './log.ts';
@@ -36,6 +39,11 @@ export interface ChannelOptions {
    * token rejected): reconnecting cannot help, so the runner should end.
    */
   onRejected?: (reason: string) => void;
+  /**
+   * Answers a workspace file request (docs/adr/0010). Requests are served concurrently, apart
+   * from commands and events; without a handler they are answered `unavailable`.
+   */
+  onWorkspaceRequest?: WorkspaceRequestHandler;
 }
 
 /** Close codes from the server (api-server/runner-channel.ts) that mean "do not come back". */
@@ -201,7 +209,17 @@ export class RunnerChannel {
       case 'error':
         this.log.warn(`server error on the channel: ${frame.message}`);
         break;
+      case 'workspace_request':
+        void this.answerWorkspaceRequest(frame.id, frame.request);
+        break;
     }
+  }
+
+  private async answerWorkspaceRequest(id: string, request: WorkspaceRequest): Promise<void> {
+    const frame = await workspaceResponseFrame(id, request, this.options.onWorkspaceRequest, this.log);
+    // Sent on whatever connection is open now; after a reconnect the server has failed the request.
+    const socket = this.socket;
+    if (socket?.readyState === WebSocket.OPEN) socket.send(frame);
   }
 
   private onWelcome(lastProducerSeq: number, lastCommandCursor: number): void {

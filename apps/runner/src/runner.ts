@@ -22,6 +22,7 @@ import { checkPrerequisites } from './prerequisites.ts';
 import { describeError, redactEvent } from './redact.ts';
 import { SessionDriver } from './session-driver.ts';
 import type { DriverOutcome, QueryFunction } from './session-driver.ts';
+import { workspaceRequestHandler } from './workspace-requests.ts';
 import { setUpWorkspace } from './workspace-setup.ts';
 
 export interface RunRunnerOptions {
@@ -112,6 +113,8 @@ export async function runRunner(options: RunRunnerOptions): Promise<number> {
     // Another runner owns the session now (or it is gone): leave at once, without a final flush,
     // so two runners never work in one workspace.
     onRejected: () => (options.exit ?? process.exit)(RUNNER_EXIT.stopped),
+    // The API server cannot mount the workspace in cluster mode: the file browser asks us.
+    onWorkspaceRequest: workspaceRequestHandler(config.workspaceDir),
   });
   const shutdown = async (): Promise<void> => {
     outbox.flush();

@@ -175,6 +175,19 @@ describe('SessionDriver', () => {
     await outcome;
   });
 
+  it('non-interactive and resumed (started again): runs the initial prompt again in that conversation', async () => {
+    const { events, calls, outcome } = startDriver(fixtureTurns('text-reply'), {
+      interactive: false,
+      resumeSdkSessionId: 'sdk-1',
+    });
+    expect(await outcome).toMatchObject({ kind: 'finished', failed: false });
+    expect(calls[0]!.options.resume).toBe('sdk-1');
+    expect(calls[0]!.prompts).toEqual(['first prompt']);
+    const userMessage = events.find((event) => event.type === EventType.TEXT_MESSAGE_START && event['role'] === 'user');
+    // Not the first run's message id: the history shows two prompts, not one prompt twice.
+    expect(userMessage?.['messageId']).toMatch(/^user-initial-prompt-./);
+  });
+
   it('resuming skips the initial prompt and waits for a user message', async () => {
     const { driver, events, calls, outcome } = startDriver(fixtureTurns('text-reply'), {
       resumeSdkSessionId: 'sdk-1',

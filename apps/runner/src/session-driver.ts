@@ -6,6 +6,7 @@
  * messages queued during a turn into it). If the CLI dies while the session should go on, a new
  * query resumes the same conversation (same Claude Code session id), a bounded number of times.
  */
+import { randomUUID } from 'node:crypto';
 import { query as sdkQuery } from '@anthropic-ai/claude-agent-sdk';
 import type { Options, Query, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import type { AgUiEvent } from '@ambient/contracts';
@@ -26,7 +27,10 @@ export interface SessionDriverOptions {
   threadId: string;
   interactive: boolean;
   initialPrompt?: string;
-  /** Continue this Claude Code conversation instead of starting one (the initial prompt is skipped). */
+  /**
+   * Continue this Claude Code conversation instead of starting one. An interactive session then
+   * waits for a message; a one-shot session runs its initial prompt again.
+   */
   resumeSdkSessionId?: string;
   /** Options of each query(); `resume` is set when a new query must continue the conversation. */
   queryOptions: (resume: string | undefined, stderr: (data: string) => void, forkSession?: boolean) => Options;
@@ -72,6 +76,11 @@ export class SessionDriver {
     this.sdkSessionId = options.resumeSdkSessionId;
     if (options.initialPrompt && !options.resumeSdkSessionId) {
       this.queue.push({ messageId: INITIAL_PROMPT_MESSAGE_ID, text: options.initialPrompt });
+    } else if (options.initialPrompt && !options.interactive) {
+      // A one-shot session takes no messages, so a resumed run of it (started again, or after its
+      // runner was lost) would wait forever: it runs its prompt again, in the same conversation, as
+      // a message of its own (the conversation fold keys messages by id).
+      this.queue.push({ messageId: `${INITIAL_PROMPT_MESSAGE_ID}-${randomUUID()}`, text: options.initialPrompt });
     }
   }
 

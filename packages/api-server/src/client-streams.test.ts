@@ -8,7 +8,7 @@ import { AgenticSessionKind, EventType, ProjectKind } from '@ambient/contracts';
 import { CLIENT_STREAM_CLOSE, redactedUrl } from './client-streams.ts';
 import type { ApiDeps } from './deps.ts';
 import { createTestDeps, TEST_ADMIN_TOKEN } from './test-support/embedded-deps.ts';
-import { startTestServer } from './test-support/streams.ts';
+import { readWsUntil, startTestServer } from './test-support/streams.ts';
 import type { TestServer } from './test-support/streams.ts';
 
 interface Outcome {
@@ -119,6 +119,16 @@ describe('WebSocket client streams', () => {
     const code = await new Promise<number>((resolve) => socket.on('close', resolve));
     expect(pings).toBeGreaterThanOrEqual(1);
     expect(code).toBe(1006); // terminated: no closing handshake for a dead peer
+  });
+
+  it('compresses a large message when the client offers permessage-deflate, and it arrives intact', async () => {
+    const delta = 'the same tool output line again\n'.repeat(2_000);
+    const uid = (await deps.store.get(AgenticSessionKind, 'p1', 's1'))!.metadata.uid;
+    const { lastSeq } = await deps.events.append(uid, [{ event: { type: EventType.TEXT_MESSAGE_CONTENT, messageId: 'm1', delta } }]);
+    const read = await readWsUntil(`${server.wsUrl}${PATH}?after=${lastSeq - 1}`, { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, lastSeq);
+    expect(read.extensions).toContain('permessage-deflate');
+    expect(read.events).toEqual([{ type: EventType.TEXT_MESSAGE_CONTENT, messageId: 'm1', delta, seq: lastSeq }]);
+    expect(read.bytes).toBeLessThan(read.decodedBytes / 10);
   });
 
   it('never logs the ?token= value', () => {

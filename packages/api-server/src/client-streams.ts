@@ -12,7 +12,14 @@
  *
  * Read-only: commands go through REST; a client frame closes the socket (1008). The server pings
  * every 15 s and drops a peer that missed a pong. Close codes a client resumes after (with `after`):
- * 4008 (fell too far behind), 1001 (server shutting down), 1011 (server error), 1006 (dropped).
+ * 4008 (fell too far behind), 1001 (server shutting down), 1011 (server error, or access could not
+ * be confirmed), 1006 (dropped). 4403: the reader's access was revoked while the socket was open
+ * (stream-access.ts); reconnecting would be refused, so a client should not retry.
+ *
+ * Large messages are compressed (permessage-deflate) when the client offers it, as browsers and
+ * `ws` do: a reconnect's compacted snapshot is one large JSON message that deflate shrinks many
+ * times over. A socket's deflate state (8 kB window, about 100 kB) exists from its first large
+ * message on; small live messages are sent as they are.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import { STATUS_CODES } from 'node:http';
@@ -34,6 +41,7 @@ import { COMPACT_PARAM, compactionRequested, resumeCursor } from './routes/sessi
 import { getSession } from './session-service.ts';
 import { streamSessionEvents } from './session-stream.ts';
 import type { StreamLimits } from './session-stream.ts';
+import { watchReaderAccess } from './stream-access.ts';
 import { parseWith } from './validation.ts';
 
 export const CLIENT_STREAM_PATH = /^\/api\/projects\/([^/]+)\/agentic-sessions\/([^/]+)\/agui\/ws$/;
@@ -47,8 +55,10 @@ export const CLIENT_STREAM_CLOSE = {
   goingAway: 1001,
   /** The client sent a frame; the stream is read-only. */
   readOnly: 1008,
-  /** Reading the log failed: reconnect with after=<last seq received>. */
+  /** Reading the log failed, or access could not be confirmed: reconnect with after=<last seq received>. */
   serverError: 1011,
+  /** The reader's access to the project was revoked while the socket was open: do not reconnect. */
+  accessRevoked: 4403,
 } as const;
 
 export interface ClientStreamOptions {
@@ -64,6 +74,9 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const CLOSE_GRACE_MS = 5_000;
 
 interface Admitted {
+  project: string;
+  /** Kept to re-check access while the socket is open; never logged. */
+  bearerToken: string;
   sessionUid: string;
   afterSeq: number;
   compact: boolean;
@@ -71,7 +84,13 @@ interface Admitted {
 }
 
 export function attachClientStreams(server: Server, deps: ApiDeps, options: ClientStreamOptions = {}): { close(): void } {
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    // Only large messages (the snapshot, big tool results) are deflated, as for SSE (sse-body.ts):
+    // live deltas would cost every viewer a compression job each for a few bytes saved.
+    perMessageDeflate: { serverMaxWindowBits: 13, zlibDeflateOptions: { memLevel: 7 }, threshold: 8 * 1024 },
+  });
   const limiter = new AuthFailureLimiter();
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -124,6 +143,8 @@ async function admit(
     return { project: loaded, name: sessionName, session: await getSession(deps, loaded.metadata.name, sessionName) };
   });
   return {
+    project: project.metadata.name,
+    bearerToken: token,
     sessionUid: session.metadata.uid,
     afterSeq: resumeCursor(undefined, url.searchParams.get(AFTER_SEQ_PARAM) ?? undefined),
     compact: compactionRequested(url.searchParams.get(COMPACT_PARAM) ?? undefined),
@@ -164,8 +185,20 @@ function serveClient(ws: WebSocket, deps: ApiDeps, admitted: Admitted, options: 
   ws.on('pong', () => (alive = true));
   ws.on('message', () => closeWith(CLIENT_STREAM_CLOSE.readOnly, 'read-only stream; send commands through REST'));
   ws.on('error', () => undefined);
+  const access = watchReaderAccess(deps, { bearerToken: admitted.bearerToken, project: admitted.project, intervalMs: options.limits?.accessRecheckMs });
+  access.signal.addEventListener('abort', () => {
+    if (access.revoked) {
+      log.info('client_stream.access_revoked');
+      closeWith(CLIENT_STREAM_CLOSE.accessRevoked, 'access revoked; you may no longer read this session');
+    } else {
+      log.warn({ err: access.signal.reason }, 'client_stream.access_check_failed');
+      closeWith(CLIENT_STREAM_CLOSE.serverError, 'could not confirm access; reconnect with after=<last seq>');
+    }
+    gone.abort();
+  });
   ws.on('close', () => {
     clearInterval(ping);
+    access.stop();
     gone.abort();
   });
 
@@ -197,6 +230,7 @@ function serveClient(ws: WebSocket, deps: ApiDeps, admitted: Admitted, options: 
     transport: { send },
     signal: gone.signal,
     limits: options.limits,
+    access,
   }).then(
     (end) => {
       if (end === 'slow_consumer') closeWith(CLIENT_STREAM_CLOSE.slowConsumer, 'too far behind; reconnect with after=<last seq>');

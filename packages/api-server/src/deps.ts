@@ -10,6 +10,7 @@ import type {
   SecretStore,
   Stored,
   WorkloadRuntime,
+  WorkspaceFiles,
 } from '@ambient/core';
 import type { Logger } from '@ambient/logger';
 import type { Authenticator, Authorizer, Identity } from './auth/middleware.ts';
@@ -41,6 +42,11 @@ export interface ApiDeps {
    * Conflicts surface as the store's ConflictError.
    */
   projectCreator?: (name: string, spec: Project['spec'], identity: Identity) => Promise<Stored<Project>>;
+  /**
+   * Session workspace files (docs/adr/0010): embedded, LocalWorkspaceFiles (the runtime's workspace
+   * directories); cluster, RunnerWorkspaceFiles (over the runner channel). Absent: the routes answer 503.
+   */
+  workspaceFiles?: WorkspaceFiles;
   /** Interval of SSE keepalive comments; proxies drop idle connections without them. */
   keepaliveMs?: number;
 }

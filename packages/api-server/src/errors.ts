@@ -56,12 +56,19 @@ function codeForStatus(status: number): string {
   return entry?.[0] ?? (status >= 500 ? 'internal' : 'bad_request');
 }
 
+/** What a retryable 503 tells the client to wait before asking again. */
+export const RETRY_AFTER_SECONDS = 2;
+
 export function createErrorHandler(logger: Logger) {
   return (error: Error, c: Context): Response => {
     const { status, body } = toErrorResponse(error);
-    if (status >= 500) {
+    // A retryable 503 is a known, short wait (a workspace viewer starting, a binding propagating):
+    // say when to ask again, and keep it out of the error log.
+    const retryLater = status === 503 && PlatformError.isInstance(error) && error.isRetryable;
+    if (status >= 500 && !retryLater) {
       logger.error({ err: error, method: c.req.method, path: c.req.path }, 'http.unhandled_error');
     }
+    if (retryLater) c.header('retry-after', String(RETRY_AFTER_SECONDS));
     return c.json(body, status);
   };
 }

@@ -14,3 +14,5 @@ export * from './routes/project-events.ts';
 export * from './openapi/index.ts';
 export * from './request-context.ts';
 export * from './static-web.ts';
+export * from './workspace-connections.ts';
+export * from './runner-workspace-files.ts';

@@ -7,12 +7,17 @@
  * so a reader replaying a long log never makes the server hold more than a page. Live events are
  * queued up to a bound; a viewer that falls further behind than that is cut off (`slow_consumer`)
  * and resumes from its cursor, instead of the server buffering without limit (ADR 0003).
+ *
+ * With an AccessWatch (stream-access.ts) nothing is sent once the reader lost access, and the
+ * stream ends with `access_lost`; the transport tells the reader why.
  */
 import { planResume } from '@ambient/core';
 import type { EventLog } from '@ambient/core';
 import type { CompactionCache, EncodedEvent } from './compaction-cache.ts';
 import { encodeEvent, yieldToEventLoop } from './compaction-cache.ts';
 import { LiveQueue } from './live-queue.ts';
+import { DEFAULT_ACCESS_RECHECK_MS } from './stream-access.ts';
+import type { AccessWatch } from './stream-access.ts';
 
 export interface StreamTransport {
   /** Writes the events in order; resolves when the transport has taken them (its backpressure). */
@@ -26,12 +31,15 @@ export interface StreamLimits {
   maxQueuedBytes: number;
   /** Stored events read (and sent) per step while catching up. */
   pageSize: number;
+  /** How long an open stream trusts its last access check (stream-access.ts). */
+  accessRecheckMs: number;
 }
 
 export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   maxQueuedEvents: 20_000,
   maxQueuedBytes: 8 * 1024 * 1024,
   pageSize: 500,
+  accessRecheckMs: DEFAULT_ACCESS_RECHECK_MS,
 };
 
 export interface SessionStreamOptions {
@@ -46,12 +54,29 @@ export interface SessionStreamOptions {
   /** Aborted when the reader went away. */
   signal: AbortSignal;
   limits?: Partial<StreamLimits>;
+  /** Re-checks the reader's access while the stream is open. */
+  access?: AccessWatch;
 }
 
-/** Why a stream ended: the reader left, or it fell too far behind and must resume. */
-export type StreamEnd = 'closed' | 'slow_consumer';
+/**
+ * Why a stream ended: the reader left, it fell too far behind and must resume, or it lost access
+ * (or its access could not be confirmed: `access.revoked` tells the two apart).
+ */
+export type StreamEnd = 'closed' | 'slow_consumer' | 'access_lost';
 
 export async function streamSessionEvents(options: SessionStreamOptions): Promise<StreamEnd> {
+  const { access } = options;
+  if (!access) return streamEvents(options);
+  const guarded: SessionStreamOptions = {
+    ...options,
+    transport: { send: access.guard((events: readonly EncodedEvent[]) => options.transport.send(events)) },
+    signal: AbortSignal.any([options.signal, access.signal]),
+  };
+  const end = await streamEvents(guarded);
+  return access.signal.aborted ? 'access_lost' : end;
+}
+
+async function streamEvents(options: SessionStreamOptions): Promise<StreamEnd> {
   const { events, sessionUid, transport, signal } = options;
   const limits = { ...DEFAULT_STREAM_LIMITS, ...options.limits };
   let cursor = options.afterSeq;

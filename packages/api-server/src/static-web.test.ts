@@ -64,6 +64,12 @@ describe('serveWebUi', () => {
     expect(response.headers.get('location')).toBe('/projects/?name=team-a&section=sessions');
   });
 
+  it('never redirects to another host: `/.//projects` must not become `//projects/`', async () => {
+    const response = await app.request('http://localhost/.//projects?x=1');
+    expect(response.status).toBe(308);
+    expect(response.headers.get('location')).toBe('/projects/?x=1');
+  });
+
   it('caches content-hashed /_next/static files for a year and types them', async () => {
     const script = await app.request('/_next/static/chunks/app-1234.js');
     expect(script.status).toBe(200);

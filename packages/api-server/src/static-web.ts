@@ -141,7 +141,8 @@ export function serveWebUi<E extends Env>(app: Hono<E>, options: ServeWebUiOptio
     if (found === 'directory') {
       if (!urlPath.endsWith('/')) {
         const query = new URL(c.req.url).search;
-        return c.redirect(`${urlPath}/${query}`, 308);
+        // One leading slash: `//projects/` (from `/.//projects`) in a Location header names another host.
+        return c.redirect(`/${urlPath.replace(/^\/+/, '')}/${query}`, 308);
       }
       const index = await fileAt(join(target, 'index.html'));
       if (index && index !== 'directory') return sendFile(c, index, urlPath, 200);

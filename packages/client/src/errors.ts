@@ -17,6 +17,8 @@ export class ClientError extends Error {
     message: string,
     /** The body's `details`: for 400s, the validation issues `[{path, message}]`. */
     readonly details?: unknown,
+    /** The `Retry-After` of a 503 the server expects to clear soon (e.g. a workspace viewer starting). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -69,6 +71,7 @@ export async function errorFromResponse(response: Response): Promise<ClientError
       parsed.data.error,
       parsed.data.message,
       parsed.data.details,
+      retryAfterOf(response),
     );
   }
   const snippet = text.replace(/\s+/g, ' ').trim().slice(0, 200);
@@ -78,6 +81,13 @@ export async function errorFromResponse(response: Response): Promise<ClientError
     `http_${response.status}`,
     snippet ? `${response.status} ${statusText}: ${snippet}` : `${response.status} ${statusText}`,
   );
+}
+
+/** `Retry-After` in seconds (the delta form; our server never sends a date). */
+function retryAfterOf(response: Response): number | undefined {
+  const header = response.headers.get('retry-after');
+  if (header === null || !/^\d+$/.test(header.trim())) return undefined;
+  return Number(header.trim());
 }
 
 /** Node's fetch hides the useful part (ECONNREFUSED…) in `cause`. */

@@ -94,6 +94,16 @@ describe('session clone, export and workspace routes', () => {
     expect(failure).toBeInstanceOf(ClientError);
     expect(failure).toMatchObject({ status: 503, code: 'unavailable', message: 'workspace files are not available in this mode yet' });
     expect(server!.requests).toHaveLength(1);
+    expect((failure as ClientError).retryAfterSeconds).toBeUndefined();
+  });
+
+  it('reports Retry-After on a 503 the server expects to clear (a workspace viewer starting)', async () => {
+    const client = await clientFor((_request, response) => {
+      response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' });
+      response.end(JSON.stringify({ error: 'unavailable', message: 'starting the workspace viewer; retry shortly' }));
+    });
+    const failure = await client.sessions.workspace.list('demo', 'session-1').catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 503, retryAfterSeconds: 2 });
   });
 
   it('parses download names and path segments defensively', () => {

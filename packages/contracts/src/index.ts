@@ -6,6 +6,7 @@ export * from './project.ts';
 export * from './kinds.ts';
 export * from './events.ts';
 export * from './runner-protocol.ts';
+export * from './workspace-protocol.ts';
 export * from './api.ts';
 export * from './access.ts';
 export * from './api-routes.ts';

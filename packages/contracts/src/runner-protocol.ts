@@ -7,6 +7,7 @@
  * cursor once it has applied the command, so none is lost or applied twice across reconnects.
  */
 import { z } from 'zod';
+import { workspaceRequestFrameSchema, workspaceResponseFrameSchema } from './workspace-protocol.ts';
 
 export const RUNNER_CHANNEL_PATH = '/api/runner/v1/channel';
 
@@ -32,6 +33,8 @@ export const runnerToServerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), runnerId: z.string() }),
   z.object({ type: z.literal('events'), events: z.array(runnerEventEnvelopeSchema).min(1) }),
   z.object({ type: z.literal('command_ack'), cursor: z.number().int().positive() }),
+  /** The answer to a `workspace_request` (workspace-protocol.ts). */
+  workspaceResponseFrameSchema,
 ]);
 export type RunnerToServer = z.infer<typeof runnerToServerSchema>;
 
@@ -49,6 +52,8 @@ export const serverToRunnerSchema = z.discriminatedUnion('type', [
     command: runnerCommandSchema,
   }),
   z.object({ type: z.literal('error'), message: z.string() }),
+  /** Read, write or delete a workspace file; answered with `workspace_response` of the same id. */
+  workspaceRequestFrameSchema,
 ]);
 export type ServerToRunner = z.infer<typeof serverToRunnerSchema>;
 
@@ -66,6 +71,12 @@ export const RUNNER_ENV = {
   resumeSdkSessionId: 'AMBIENT_RESUME_SDK_SESSION_ID',
   /** A continuation session: fork the parent's conversation (the initial prompt still runs). */
   forkFromSdkSessionId: 'AMBIENT_FORK_FROM_SDK_SESSION_ID',
+  /** RUNNER_MODE (workspace-protocol.ts); unset means a session run. */
+  mode: 'AMBIENT_RUNNER_MODE',
+  /** Workspace viewer: exit after this many seconds without a request. */
+  viewerIdleSeconds: 'AMBIENT_WORKSPACE_VIEWER_IDLE_SECONDS',
+  /** Workspace viewer: exit after this many seconds in any case (its credential expires soon after). */
+  viewerLifetimeSeconds: 'AMBIENT_WORKSPACE_VIEWER_LIFETIME_SECONDS',
 } as const;
 
 /** Runner exit codes the controller turns into phases and condition reasons. */

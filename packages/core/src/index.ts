@@ -12,3 +12,7 @@ export * from './secret-store.ts';
 export * from './json-patch.ts';
 export * from './conversation-fold.ts';
 export * from './compaction.ts';
+export * from './workspace-files.ts';
+export * from './directory-workspace.ts';
+export * from './workspace-exchange.ts';
+export * from './workspace-viewer-token.ts';

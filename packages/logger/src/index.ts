@@ -41,6 +41,8 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   [/\bsk-ant-[A-Za-z0-9_-]+/g, '[redacted]'],
   [/\b(ghp|gho|ghs|ghu|github_pat|glpat)[-_][A-Za-z0-9_-]+/g, '[redacted]'],
   [/\bart1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, '[redacted]'],
+  // Workspace viewer credentials (core/workspace-viewer-token.ts).
+  [/\bawv1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, '[redacted]'],
 ];
 
 /** Removes credentials from free text (URLs, headers, known token formats). */

@@ -10,6 +10,8 @@
  * else in that overlay; the Route's own fields are checked by OpenShift only.
  */
 import { readFileSync } from 'node:fs';
+import { loadAllYaml } from '@kubernetes/client-node';
+import type { V1Deployment, V1Ingress, V1Service } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireTestCluster, kubeTestsSkipped } from '@ambient/kube-testing/shared-cluster';
 import type { AcquiredTestCluster } from '@ambient/kube-testing/shared-cluster';
@@ -78,6 +80,79 @@ describe('deploy overlays render', () => {
   it('puts the OAuth proxy with --pass-access-token in front of the UI on OpenShift only', async () => {
     expect(await render('openshift')).toContain('--pass-access-token');
     expect(await render('kubernetes')).not.toContain('oauth-proxy');
+  });
+});
+
+interface RenderedObject {
+  kind: string;
+  metadata: { name: string };
+}
+
+/** The rendered objects of an overlay, by kind and name. */
+async function renderedObjects(overlay: string): Promise<(kind: string, name: string) => unknown> {
+  const objects = loadAllYaml(await render(overlay)) as RenderedObject[];
+  return (kind, name) => {
+    const found = objects.find((object) => object.kind === kind && object.metadata.name === name);
+    expect(found, `${kind} ${name} in ${overlay}`).toBeDefined();
+    return found;
+  };
+}
+
+describe('the web UI (deploy/base/web, web-server.mjs) is wired to the API server', () => {
+  it.each(OVERLAYS)('%s: API_UPSTREAM names the API Service, probes hit /healthz, and the container runs locked down', async (overlay) => {
+    const find = await renderedObjects(overlay);
+    const deployment = find('Deployment', 'ambient-web') as V1Deployment;
+    const apiService = find('Service', 'ambient-api') as V1Service;
+    const pod = deployment.spec!.template.spec!;
+    const web = pod.containers.find((container) => container.name === 'web')!;
+    const env = Object.fromEntries((web.env ?? []).map((variable) => [variable.name, variable.value]));
+    const apiPort = apiService.spec!.ports!.find((port) => port.name === 'http')!.port;
+    // web-server.mjs reads PORT and API_UPSTREAM; WEB_ROOT comes from the image (apps/web/Dockerfile).
+    expect(env['API_UPSTREAM']).toBe(`http://ambient-api:${apiPort}`);
+    const httpPort = web.ports!.find((port) => port.name === 'http')!;
+    expect(String(httpPort.containerPort)).toBe(env['PORT']);
+    for (const probe of [web.readinessProbe, web.livenessProbe]) {
+      // /healthz is answered by the web server itself, so an API outage does not restart the UI.
+      expect(probe?.httpGet).toMatchObject({ path: '/healthz', port: 'http' });
+    }
+    expect(pod.securityContext?.runAsNonRoot).toBe(true);
+    expect(web.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    if (overlay !== 'openshift') {
+      expect(pod.securityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 1001 });
+      expect(pod.automountServiceAccountToken).toBe(false); // the UI needs no API access of its own
+    }
+  });
+
+  it.each(['kubernetes', 'local-dev'])('%s: the ambient-web Service reaches the web server', async (overlay) => {
+    const find = await renderedObjects(overlay);
+    const service = find('Service', 'ambient-web') as V1Service;
+    expect(service.spec!.ports!.map((port) => port.targetPort)).toEqual(['http']);
+    if (overlay === 'kubernetes') {
+      const ingress = find('Ingress', 'ambient-web') as V1Ingress;
+      const backend = ingress.spec!.rules![0]!.http!.paths[0]!.backend.service!;
+      expect(backend).toEqual({ name: 'ambient-web', port: { name: 'http' } });
+    }
+  });
+
+  it('openshift: the Route reaches the OAuth proxy, which forwards to the web server with the user token', async () => {
+    const find = await renderedObjects('openshift');
+    const deployment = find('Deployment', 'ambient-web') as V1Deployment;
+    const containers = deployment.spec!.template.spec!.containers;
+    const web = containers.find((container) => container.name === 'web')!;
+    const proxy = containers.find((container) => container.name === 'oauth-proxy')!;
+    const webPort = web.ports!.find((port) => port.name === 'http')!.containerPort;
+    expect(proxy.args).toEqual(expect.arrayContaining([`--upstream=http://localhost:${webPort}`, '--pass-access-token']));
+    const service = find('Service', 'ambient-web') as V1Service;
+    expect(service.spec!.ports!.map((port) => port.targetPort)).toEqual(['https']);
+    expect(proxy.ports!.map((port) => port.name)).toContain('https');
+  });
+
+  it('apps/web/Dockerfile runs web-server.mjs over the export, as UID 1001', () => {
+    const dockerfile = readFileSync(`${REPOSITORY_ROOT}apps/web/Dockerfile`, 'utf8');
+    expect(dockerfile).toMatch(/^COPY --chown=1001:0 deploy\/base\/web\/web-server\.mjs \.\/web-server\.mjs$/m);
+    expect(dockerfile).toMatch(/^COPY --from=build --chown=1001:0 \/src\/apps\/web\/out \.\/out$/m);
+    expect(dockerfile).toMatch(/WEB_ROOT=\/app\/out/);
+    expect(dockerfile).toMatch(/^CMD \["node", "\/app\/web-server\.mjs"\]$/m);
   });
 });
 

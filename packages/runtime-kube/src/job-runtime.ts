@@ -11,7 +11,9 @@
  *   deleted, and the Job stays visible until its pod is gone) and the pods with the requested grace
  *   period, so the runner gets SIGTERM and time to flush its outbox;
  * - the workspace outlives runs and goes with the session (ownerReference), or with
- *   `deleteWorkspace`.
+ *   `deleteWorkspace`;
+ * - a run and the session's workspace viewer never share the volume: `ensure` evicts the viewer
+ *   after creating the run's Job, and `deleteWorkspace` evicts it too (workspace-viewer-launcher.ts).
  */
 import { BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig, V1OwnerReference, V1ResourceRequirements } from '@kubernetes/client-node';
@@ -31,6 +33,7 @@ import {
 import type { RunnerPodSettings, SessionOwnerKind, WorkspaceSettings } from './job-manifests.ts';
 import { isHttpStatus, kubeCall, kubeRead, toPlatformError } from './kube-errors.ts';
 import { copyWorkspaceWithJob, ensureClaim, MERGE_PATCH } from './workload-copy.ts';
+import { evictWorkspaceViewer } from './workspace-viewer.ts';
 import { workloadStatusOf } from './workload-status.ts';
 import { WorkloadWatch } from './workload-watch.ts';
 
@@ -59,7 +62,7 @@ export interface JobRuntimeOptions {
 const DEFAULT_GRACE_PERIOD_MS = 15_000;
 const DEFAULT_WORKSPACE_SIZE = '10Gi';
 const DEFAULT_COPY_TIMEOUT_MS = 10 * 60_000;
-const DEFAULT_RUNNER_USER_ID = 1001;
+export const DEFAULT_RUNNER_USER_ID = 1001;
 
 export class JobWorkloadRuntime implements WorkloadRuntime {
   private readonly batchApi: BatchV1Api;
@@ -96,7 +99,11 @@ export class JobWorkloadRuntime implements WorkloadRuntime {
 
   async ensure(spec: WorkloadSpec): Promise<WorkloadStatus> {
     const existing = await this.get(spec.namespace, spec.name);
-    if (existing) return existing;
+    if (existing) {
+      // Again, in case an earlier ensure stopped between creating the Job and evicting the viewer.
+      if (existing.phase === 'Pending' || existing.phase === 'Running') await evictWorkspaceViewer(this.batchApi, spec.namespace, spec.sessionName);
+      return existing;
+    }
     await this.ensureSessionClaim(spec);
     // The Secret before the Job: the pod would wait for it anyway (CreateContainerConfigError).
     await this.createToleratingConflict('runner Secret', () =>
@@ -111,6 +118,8 @@ export class JobWorkloadRuntime implements WorkloadRuntime {
         body: runnerJob(spec, this.pod, this.owner),
       }),
     );
+    // After the Job exists: a viewer starting concurrently then sees the run and stops itself.
+    await evictWorkspaceViewer(this.batchApi, spec.namespace, spec.sessionName);
     return (
       (await this.get(spec.namespace, spec.name)) ?? {
         name: spec.name,
@@ -173,6 +182,8 @@ export class JobWorkloadRuntime implements WorkloadRuntime {
   }
 
   async deleteWorkspace(namespace: string, workspaceName: string): Promise<void> {
+    // The viewer is named after the session, whose workspace name is its own name.
+    await evictWorkspaceViewer(this.batchApi, namespace, workspaceName);
     // A pod still using the claim holds it (pvc-protection finalizer) until the pod is gone.
     await this.deleteToleratingAbsence('workspace claim', () =>
       this.coreApi.deleteNamespacedPersistentVolumeClaim({

@@ -142,7 +142,8 @@ describe.skipIf(kubeTestsSkipped)('cluster-mode permissions, secrets and RBAC', 
     );
     await expectCode(alice.secrets.describe(namespace, SECRET_NAMES.runner), 'forbidden');
     await expectCode(alice.secrets.read(namespace, SECRET_NAMES.runner), 'forbidden');
-    await expectCode(alice.permissions.list(namespace), 'forbidden');
+    // Members see who else has access (the Sharing page); only admins change it.
+    expect((await alice.permissions.list(namespace)).length).toBeGreaterThan(0);
   });
 
   it('a project admin grants and changes roles of a group; Kubernetes enforces each change', async () => {

@@ -11,3 +11,4 @@ export type { ProcessRuntimeOptions } from './process-runtime.ts';
 export { SqliteIdentityStore, TOKEN_PREFIX, hashToken } from './sqlite-identity-store.ts';
 export { SqlitePermissionStore } from './sqlite-permission-store.ts';
 export { SqliteSecretStore } from './sqlite-secret-store.ts';
+export { LocalWorkspaceFiles } from './local-workspace-files.ts';

@@ -1,44 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describeCommandQueueContract, waitUntil } from '@ambient/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openDatabase } from './database.ts';
-import type { SqliteDatabase } from './database.ts';
 import { SqliteCommandQueue } from './sqlite-command-queue.ts';
+import { temporaryDatabaseHarness, useTemporaryDatabases } from './test-database.ts';
 
-function temporaryDatabase(): { path: string; database: SqliteDatabase; remove(): void } {
-  const directory = mkdtempSync(join(tmpdir(), 'ambient-commands-'));
-  const path = join(directory, 'ambient.db');
-  return {
-    path,
-    database: openDatabase(path),
-    remove: () => rmSync(directory, { recursive: true, force: true }),
-  };
-}
-
-describeCommandQueueContract('SQLite (file database)', async () => {
-  const file = temporaryDatabase();
-  return {
-    queue: new SqliteCommandQueue(file.database),
-    cleanup: async () => {
-      file.database.close();
-      file.remove();
-    },
-  };
-});
+describeCommandQueueContract(
+  'SQLite (file database)',
+  temporaryDatabaseHarness((database) => ({ queue: new SqliteCommandQueue(database) })),
+);
 
 describe('SqliteCommandQueue (adapter-specific)', () => {
-  const cleanups: (() => void)[] = [];
-  afterEach(() => {
-    for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-  });
-  const open = () => {
-    const file = temporaryDatabase();
-    cleanups.push(file.remove, () => file.database.open && file.database.close());
-    return file;
-  };
+  const { open, defer } = useTemporaryDatabases();
 
   it('keeps cursors, pending commands and acknowledgements across a reopen', async () => {
     const { path, database } = open();
@@ -50,7 +23,7 @@ describe('SqliteCommandQueue (adapter-specific)', () => {
     database.close();
 
     const reopened = openDatabase(path);
-    cleanups.push(() => reopened.close());
+    defer(() => reopened.close());
     const again = new SqliteCommandQueue(reopened);
     expect(await again.lastAcknowledged(uid)).toBe(1);
     expect(await again.readAfter(uid, 1)).toEqual([{ cursor: 2, command: { kind: 'interrupt' } }]);

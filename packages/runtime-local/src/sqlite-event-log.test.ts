@@ -1,61 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { SessionEvent } from '@ambient/contracts';
-import { EMPTY_SUMMARY, foldSummary } from '@ambient/core';
-import type { AppendInput } from '@ambient/core';
-import { agUi, describeEventLogContract, textDeltas, waitForCount } from '@ambient/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { agUi, describeEventLogContract, fromRunner, textDeltas } from '@ambient/testing';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from './database.ts';
-import type { SqliteDatabase } from './database.ts';
 import { SqliteEventLog } from './sqlite-event-log.ts';
+import { temporaryDatabaseHarness, useTemporaryDatabases } from './test-database.ts';
 
-function temporaryDatabase(): { path: string; database: SqliteDatabase; remove(): void } {
-  const directory = mkdtempSync(join(tmpdir(), 'ambient-events-'));
-  const path = join(directory, 'ambient.db');
-  return {
-    path,
-    database: openDatabase(path),
-    remove: () => rmSync(directory, { recursive: true, force: true }),
-  };
-}
+describeEventLogContract(
+  'SQLite (file database)',
+  temporaryDatabaseHarness((database) => ({ log: new SqliteEventLog(database) })),
+);
 
-const fromRunner = (events: AppendInput['event'][], first: number): AppendInput[] =>
-  events.map((event, offset) => ({ event, producerSeq: first + offset }));
-
-describeEventLogContract('SQLite (file database)', async () => {
-  const file = temporaryDatabase();
-  return {
-    log: new SqliteEventLog(file.database),
-    cleanup: async () => {
-      file.database.close();
-      file.remove();
-    },
-  };
-});
-
-describeEventLogContract('SQLite (catch-up in pages of 7)', async () => {
-  const file = temporaryDatabase();
-  return {
-    log: new SqliteEventLog(file.database, { followPageSize: 7 }),
-    cleanup: async () => {
-      file.database.close();
-      file.remove();
-    },
-  };
-});
+describeEventLogContract(
+  'SQLite (catch-up in pages of 7)',
+  temporaryDatabaseHarness((database) => ({
+    log: new SqliteEventLog(database, { followPageSize: 7 }),
+  })),
+);
 
 describe('SqliteEventLog (adapter-specific)', () => {
-  const cleanups: (() => void)[] = [];
-  afterEach(() => {
-    for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-  });
-  const open = () => {
-    const file = temporaryDatabase();
-    cleanups.push(file.remove, () => file.database.open && file.database.close());
-    return file;
-  };
+  const { open, defer } = useTemporaryDatabases();
 
   it('keeps events, seq, producerSeq and the summary across a reopen', async () => {
     const { path, database } = open();
@@ -67,7 +30,7 @@ describe('SqliteEventLog (adapter-specific)', () => {
     database.close();
 
     const reopened = openDatabase(path);
-    cleanups.push(() => reopened.close());
+    defer(() => reopened.close());
     const log = new SqliteEventLog(reopened);
     expect(await log.summary(uid)).toMatchObject({
       lastSeq: 5,
@@ -91,46 +54,5 @@ describe('SqliteEventLog (adapter-specific)', () => {
       producer_seq: null,
       event: JSON.stringify({ type: 'TEXT_MESSAGE_CONTENT', messageId: 'm1', delta: 'hi', seq: 1 }),
     });
-  });
-
-  it('keeps the summary equal to folding the stored events', async () => {
-    const { database } = open();
-    const log = new SqliteEventLog(database);
-    const uid = randomUUID();
-    await log.append(
-      uid,
-      fromRunner([agUi.runStarted('r1'), ...textDeltas(5), agUi.runFinished('r1')], 1),
-    );
-    await log.append(uid, [{ event: agUi.runError('boom') }]);
-    const summary = await log.summary(uid);
-    const refolded = (await log.read(uid)).reduce(
-      (folded, event, index) =>
-        foldSummary(
-          folded,
-          event,
-          event.seq,
-          index < 7 ? index + 1 : undefined,
-          summary.lastEventAt!,
-        ),
-      { ...EMPTY_SUMMARY },
-    );
-    expect(JSON.parse(JSON.stringify(refolded))).toEqual(summary);
-  });
-
-  it('gives each follower its own copies of live events', async () => {
-    const { database } = open();
-    const log = new SqliteEventLog(database);
-    const uid = randomUUID();
-    const first: SessionEvent[] = [];
-    const second: SessionEvent[] = [];
-    log.follow(uid, 0, (events) => {
-      for (const event of events) event['delta'] = 'mutated';
-      first.push(...events);
-    });
-    log.follow(uid, 0, (events) => second.push(...events));
-    const result = await log.append(uid, [{ event: agUi.textContent('m1', 'original') }]);
-    await waitForCount(second, 1, 'the live event');
-    expect(second[0]?.['delta']).toBe('original');
-    expect(result.appended[0]?.['delta']).toBe('original');
   });
 });

@@ -8,3 +8,6 @@ export type { Migration } from './migrations.ts';
 export type { BackoffOptions, ErrorReporter } from './retry.ts';
 export { listenForSessionChanges, notifySessionChanged, SESSION_CHANGES_CHANNEL } from './session-changes.ts';
 export type { SessionChangeHandlers } from './session-changes.ts';
+export { PostgresWorkspaceRelay, WORKSPACE_RELAY_CHANNEL } from './workspace-relay.ts';
+export type { PostgresWorkspaceRelayOptions } from './workspace-relay.ts';
+export { listenForWorkspaceViewerRequests, requestWorkspaceViewer, WORKSPACE_VIEWER_REQUESTS_CHANNEL } from './workspace-viewer-requests.ts';

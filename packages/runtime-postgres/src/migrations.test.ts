@@ -1,23 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from './migrations.ts';
-import { testDatabases } from './test-databases.ts';
-import type { TestDatabases } from './test-databases.ts';
-import { startTestPostgres } from './test-postgres.ts';
-import type { TestPostgres } from './test-postgres.ts';
+import { useTestDatabases } from './test-databases.ts';
 
-let server: TestPostgres | undefined;
-let databases: TestDatabases | undefined;
-beforeAll(async () => {
-  server = await startTestPostgres();
-  databases = testDatabases(server);
-});
-afterAll(async () => {
-  await databases?.close();
-  await server?.stop();
-});
+const databases = useTestDatabases();
 
 async function emptyDatabase() {
-  if (!databases) throw new Error('the test server did not start');
   return databases.create({ migrated: false });
 }
 

@@ -60,6 +60,24 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'workspace-relay',
+    sql: `
+      -- Workspace file requests on their way to the API replica that holds the session's runner
+      -- connection (workspace-relay.ts). A row lives for one request: the requester deletes it.
+      CREATE TABLE workspace_relay_requests (
+        id TEXT PRIMARY KEY,
+        session_uid TEXT NOT NULL,
+        request TEXT NOT NULL,
+        claimed_by TEXT,
+        response TEXT,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+      CREATE INDEX workspace_relay_requests_waiting
+        ON workspace_relay_requests (session_uid) WHERE claimed_by IS NULL;
+    `,
+  },
 ];
 
 /**

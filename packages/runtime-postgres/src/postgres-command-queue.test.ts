@@ -1,28 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { describeCommandQueueContract, sleep, waitUntil } from '@ambient/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { useCleanups } from '@ambient/testing/cleanups';
+import { describe, expect, it, vi } from 'vitest';
 import { PostgresCommandQueue } from './postgres-command-queue.ts';
 import type { PostgresCommandQueueOptions } from './postgres-command-queue.ts';
-import { testDatabases } from './test-databases.ts';
-import type { TestDatabases } from './test-databases.ts';
-import { startTestPostgres } from './test-postgres.ts';
-import type { TestPostgres } from './test-postgres.ts';
+import { useTestDatabases } from './test-databases.ts';
 
-let server: TestPostgres | undefined;
-let databases: TestDatabases | undefined;
-
-beforeAll(async () => {
-  server = await startTestPostgres();
-  databases = testDatabases(server);
-});
-
-afterAll(async () => {
-  await databases?.close();
-  await server?.stop();
-});
+const databases = useTestDatabases();
 
 describeCommandQueueContract('PostgreSQL', async () => {
-  if (!databases) throw new Error('the test server did not start');
   const database = await databases.create();
   const queue = new PostgresCommandQueue(database.openPool());
   return {
@@ -35,19 +21,13 @@ describeCommandQueueContract('PostgreSQL', async () => {
 });
 
 describe('PostgresCommandQueue (adapter-specific)', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const defer = useCleanups();
   async function open(options: PostgresCommandQueueOptions = {}) {
-    if (!databases) throw new Error('the test server did not start');
     const database = await databases.create();
     const pool = database.openPool();
     const queue = new PostgresCommandQueue(pool, options);
-    cleanups.push(
-      () => database.drop(),
-      () => queue.close(),
-    );
+    defer(() => database.drop());
+    defer(() => queue.close());
     return { pool, queue };
   }
 
@@ -67,7 +47,7 @@ describe('PostgresCommandQueue (adapter-specific)', () => {
     const onListenerError = vi.fn();
     const { queue } = await open({ onListenerError });
     const uid = randomUUID();
-    cleanups.push(
+    defer(
       queue.onPush(uid, () => {
         throw new Error('listener bug');
       }),
@@ -84,11 +64,11 @@ describe('PostgresCommandQueue (adapter-specific)', () => {
     await queue.push(uid, { kind: 'interrupt' });
     await queue.acknowledge(uid, 1);
     let notified = 0;
-    cleanups.push(queue.onPush(uid, () => (notified += 1)));
+    defer(queue.onPush(uid, () => (notified += 1)));
     await waitUntil(() => notified === 1, 'the wake-up for the pending command');
     await queue.acknowledge(uid, 2);
     let quiet = 0;
-    cleanups.push(queue.onPush(uid, () => (quiet += 1)));
+    defer(queue.onPush(uid, () => (quiet += 1)));
     await sleep(150);
     expect({ notified, quiet }).toEqual({ notified: 1, quiet: 0 });
   });

@@ -5,35 +5,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SessionEvent } from '@ambient/contracts';
-import type { AppendInput, Unsubscribe } from '@ambient/core';
-import { agUi, sleep, textDeltas, waitForCount, waitUntil } from '@ambient/testing';
+import type { Unsubscribe } from '@ambient/core';
+import { agUi, fromRunner, sleep, textDeltas, waitForCount, waitUntil } from '@ambient/testing';
+import { useCleanups } from '@ambient/testing/cleanups';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresCommandQueue } from './postgres-command-queue.ts';
 import { PostgresEventLog } from './postgres-event-log.ts';
 import type { BackoffOptions } from './retry.ts';
-import { testDatabases } from './test-databases.ts';
-import type { TestDatabase, TestDatabases } from './test-databases.ts';
-import { startTestPostgres } from './test-postgres.ts';
-import type { TestPostgres } from './test-postgres.ts';
+import { useTestDatabases } from './test-databases.ts';
+import type { TestDatabase } from './test-databases.ts';
 
 const FAST_BACKOFF: BackoffOptions = { initialDelayMs: 20, maxDelayMs: 100 };
 
-let server: TestPostgres | undefined;
-let databases: TestDatabases | undefined;
-beforeAll(async () => {
-  server = await startTestPostgres();
-  databases = testDatabases(server);
-});
-afterAll(async () => {
-  await databases?.close();
-  await server?.stop();
-});
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const databases = useTestDatabases();
+const defer = useCleanups();
 
 interface Replicas {
   database: TestDatabase;
@@ -45,7 +31,6 @@ interface Replicas {
 }
 
 async function twoReplicas(): Promise<Replicas> {
-  if (!databases) throw new Error('the test server did not start');
   const database = await databases.create();
   const errors: unknown[] = [];
   const options = (name: string) => ({
@@ -62,7 +47,7 @@ async function twoReplicas(): Promise<Replicas> {
     queueB: new PostgresCommandQueue(poolB, options('replica-b-commands')),
     errors,
   };
-  cleanups.push(async () => {
+  defer(async () => {
     await Promise.all([
       replicas.logA.close(),
       replicas.logB.close(),
@@ -77,20 +62,17 @@ async function twoReplicas(): Promise<Replicas> {
 function follow(log: PostgresEventLog, sessionUid: string, afterSeq: number): SessionEvent[] {
   const received: SessionEvent[] = [];
   const stop: Unsubscribe = log.follow(sessionUid, afterSeq, (events) => received.push(...events));
-  cleanups.push(stop);
+  defer(stop);
   return received;
 }
 
 const seqs = (events: readonly SessionEvent[]): number[] => events.map((event) => event.seq);
 const range = (from: number, to: number): number[] =>
   Array.from({ length: to - from + 1 }, (_, offset) => from + offset);
-const fromRunner = (events: AppendInput['event'][], first: number): AppendInput[] =>
-  events.map((event, offset) => ({ event, producerSeq: first + offset }));
 
 /** An admin connection to the server's `postgres` database, for what a test does to the cluster. */
 async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  if (!server) throw new Error('the test server did not start');
-  const client = new pg.Client({ connectionString: server.connectionString });
+  const client = new pg.Client({ connectionString: databases.server().connectionString });
   await client.connect();
   try {
     return await work(client);
@@ -233,7 +215,7 @@ describe('command queue across replicas', () => {
     const { queueA, queueB } = await twoReplicas();
     const uid = randomUUID();
     let notified = 0;
-    cleanups.push(queueB.onPush(uid, () => (notified += 1)));
+    defer(queueB.onPush(uid, () => (notified += 1)));
     await queueA.push(uid, { kind: 'interrupt' });
     await waitUntil(() => notified === 1, 'the push notification on B');
     await queueA.push(uid, { kind: 'user_message', messageId: 'm1', text: 'hello' });
@@ -260,7 +242,7 @@ describe('command queue across replicas', () => {
     const { queueA, queueB, database } = replicas;
     const uid = randomUUID();
     let notified = 0;
-    cleanups.push(queueB.onPush(uid, () => (notified += 1)));
+    defer(queueB.onPush(uid, () => (notified += 1)));
     await queueA.push(uid, { kind: 'interrupt' });
     await waitUntil(() => notified === 1, 'the first push notification');
     await allowConnections(database, false);

@@ -1,25 +1,13 @@
 /** The API-server → operator nudge over a real PostgreSQL: NOTIFY from one pool, heard on another. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listenForSessionChanges, notifySessionChanged } from './session-changes.ts';
-import { testDatabases } from './test-databases.ts';
-import type { TestDatabases } from './test-databases.ts';
-import { startTestPostgres } from './test-postgres.ts';
-import type { TestPostgres } from './test-postgres.ts';
+import { useTestDatabases } from './test-databases.ts';
 
-let server: TestPostgres | undefined;
-let databases: TestDatabases | undefined;
-beforeAll(async () => {
-  server = await startTestPostgres();
-  databases = testDatabases(server);
-});
-afterAll(async () => {
-  await databases?.close();
-  await server?.stop();
-});
+const databases = useTestDatabases();
 
 describe('session change hints', () => {
   it('reach a listener on another connection, in order, and nothing else', async () => {
-    const database = await databases!.create();
+    const database = await databases.create();
     const [apiPool, operatorPool] = [database.openPool(), database.openPool()];
     const heard: string[] = [];
     const errors: unknown[] = [];

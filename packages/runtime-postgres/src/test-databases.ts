@@ -5,7 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { migrate } from './migrations.ts';
+import { startTestPostgres } from './test-postgres.ts';
 import type { TestPostgres } from './test-postgres.ts';
 
 export interface TestDatabase {
@@ -76,6 +78,33 @@ export function testDatabases(server: TestPostgres): TestDatabases {
       if (template) await admin.query(`DROP DATABASE IF EXISTS ${templateName} WITH (FORCE)`);
       await admin.end();
     },
+  };
+}
+
+/**
+ * What every PostgreSQL test file needs: its own test server (started before its tests, stopped
+ * after them; see test-postgres.ts for why one per file) and fresh databases on it. Call at the top
+ * level of the file; `create` is usable inside tests and hooks.
+ */
+export function useTestDatabases(): Pick<TestDatabases, 'create'> & { server(): TestPostgres } {
+  let server: TestPostgres | undefined;
+  let databases: TestDatabases | undefined;
+  beforeAll(async () => {
+    server = await startTestPostgres();
+    databases = testDatabases(server);
+  });
+  afterAll(async () => {
+    await databases?.close();
+    await server?.stop();
+  });
+  const started = (): { server: TestPostgres; databases: TestDatabases } => {
+    if (!server || !databases) throw new Error('the test server did not start');
+    return { server, databases };
+  };
+  return {
+    create: (options) => started().databases.create(options),
+    /** For what a test does to the server itself (an admin connection that kills listeners, say). */
+    server: () => started().server,
   };
 }
 

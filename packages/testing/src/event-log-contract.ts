@@ -4,12 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SessionEvent } from '@ambient/contracts';
-import { EMPTY_SUMMARY } from '@ambient/core';
+import { EMPTY_SUMMARY, foldSummary } from '@ambient/core';
 import type { AppendInput, EventLog, Unsubscribe } from '@ambient/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_TIMING, expectPlatformError, sleep, waitForCount } from './assertions.ts';
+import { DEFAULT_TIMING, expectPlatformError } from './assertions.ts';
 import type { TimingOptions } from './assertions.ts';
-import { agUi, textDeltas } from './fixtures.ts';
+import { describeFollowContract } from './event-log-follow-contract.ts';
+import { agUi, fromRunner, seqRange, seqsOf, textDeltas } from './fixtures.ts';
 
 export interface EventLogHarness {
   log: EventLog;
@@ -18,19 +19,6 @@ export interface EventLogHarness {
 
 export interface EventLogContractOptions {
   timing?: Partial<TimingOptions>;
-}
-
-/** Runner inputs numbered from `firstProducerSeq`. */
-function fromRunner(events: AppendInput['event'][], firstProducerSeq: number): AppendInput[] {
-  return events.map((event, offset) => ({ event, producerSeq: firstProducerSeq + offset }));
-}
-
-function seqs(events: readonly SessionEvent[]): number[] {
-  return events.map((event) => event.seq);
-}
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, offset) => from + offset);
 }
 
 export function describeEventLogContract(
@@ -68,10 +56,10 @@ export function describeEventLogContract(
           { event: agUi.textStart('m1') },
           { event: agUi.textContent('m1', 'hi') },
         ]);
-        expect(seqs(first.appended)).toEqual([1, 2]);
+        expect(seqsOf(first.appended)).toEqual([1, 2]);
         expect(first.lastSeq).toBe(2);
         const second = await log().append(uid, [{ event: agUi.textEnd('m1') }]);
-        expect(seqs(second.appended)).toEqual([3]);
+        expect(seqsOf(second.appended)).toEqual([3]);
         const stored = await log().read(uid);
         expect(stored).toEqual([
           { type: 'TEXT_MESSAGE_START', messageId: 'm1', role: 'assistant', seq: 1 },
@@ -84,7 +72,7 @@ export function describeEventLogContract(
         const [one, two] = [randomUUID(), randomUUID()];
         await log().append(one, [{ event: agUi.textContent('m1', 'a') }]);
         const result = await log().append(two, [{ event: agUi.textContent('m1', 'b') }]);
-        expect(seqs(result.appended)).toEqual([1]);
+        expect(seqsOf(result.appended)).toEqual([1]);
         expect(await log().read(one)).toHaveLength(1);
       });
 
@@ -94,8 +82,8 @@ export function describeEventLogContract(
           uid,
           textDeltas(10).map((event) => ({ event })),
         );
-        expect(seqs(await log().read(uid, { afterSeq: 7 }))).toEqual([8, 9, 10]);
-        expect(seqs(await log().read(uid, { afterSeq: 2, limit: 3 }))).toEqual([3, 4, 5]);
+        expect(seqsOf(await log().read(uid, { afterSeq: 7 }))).toEqual([8, 9, 10]);
+        expect(seqsOf(await log().read(uid, { afterSeq: 2, limit: 3 }))).toEqual([3, 4, 5]);
         expect(await log().read(uid, { afterSeq: 10 })).toEqual([]);
         expect(await log().read(randomUUID())).toEqual([]);
       });
@@ -106,7 +94,7 @@ export function describeEventLogContract(
         expect(result.lastSeq).toBe(1_000);
         expect(result.lastProducerSeq).toBe(1_000);
         const stored = await log().read(uid);
-        expect(seqs(stored)).toEqual(range(1, 1_000));
+        expect(seqsOf(stored)).toEqual(seqRange(1, 1_000));
         expect(stored[999]).toMatchObject({ delta: 'chunk 999 ', seq: 1_000 });
       });
 
@@ -128,11 +116,11 @@ export function describeEventLogContract(
         await log().append(uid, fromRunner(textDeltas(3), 1));
         const resend = await log().append(uid, fromRunner(textDeltas(5), 1));
         expect(resend.appended.map((event) => event['delta'])).toEqual(['chunk 3 ', 'chunk 4 ']);
-        expect(seqs(resend.appended)).toEqual([4, 5]);
+        expect(seqsOf(resend.appended)).toEqual([4, 5]);
         expect(resend).toMatchObject({ lastSeq: 5, lastProducerSeq: 5 });
         const again = await log().append(uid, fromRunner(textDeltas(5), 1));
         expect(again).toEqual({ appended: [], lastSeq: 5, lastProducerSeq: 5 });
-        expect(seqs(await log().read(uid))).toEqual(range(1, 5));
+        expect(seqsOf(await log().read(uid))).toEqual(seqRange(1, 5));
       });
 
       it('rejects a gap with a conflict and stores nothing of that call', async () => {
@@ -149,10 +137,10 @@ export function describeEventLogContract(
           ]),
           'conflict',
         );
-        expect(seqs(await log().read(uid))).toEqual([1, 2, 3]);
+        expect(seqsOf(await log().read(uid))).toEqual([1, 2, 3]);
         expect(await log().summary(uid)).toMatchObject({ lastSeq: 3, lastProducerSeq: 3 });
         const resumed = await log().append(uid, fromRunner(textDeltas(2, 'm2'), 4));
-        expect(seqs(resumed.appended)).toEqual([4, 5]);
+        expect(seqsOf(resumed.appended)).toEqual([4, 5]);
       });
 
       it('always appends platform events (no producerSeq) between runner events', async () => {
@@ -208,77 +196,30 @@ export function describeEventLogContract(
         expect(after).toMatchObject({ runsStarted: 3, runsFinished: 3 });
         expect(after.lastRunError).toBeUndefined();
       });
+
+      it('equals folding the stored events one by one', async () => {
+        const uid = randomUUID();
+        const runnerEvents = [agUi.runStarted('r1'), ...textDeltas(5), agUi.runFinished('r1')];
+        await log().append(uid, fromRunner(runnerEvents, 1));
+        await log().append(uid, [{ event: agUi.runError('boom') }]);
+        const summary = await log().summary(uid);
+        const refolded = (await log().read(uid)).reduce(
+          (folded, event, index) =>
+            foldSummary(
+              folded,
+              event,
+              event.seq,
+              index < runnerEvents.length ? index + 1 : undefined,
+              summary.lastEventAt ?? '',
+            ),
+          { ...EMPTY_SUMMARY },
+        );
+        // Through JSON: an adapter's summary has no undefined fields where the fold has them.
+        expect(JSON.parse(JSON.stringify(refolded))).toEqual(summary);
+      });
     });
 
-    describe('follow', () => {
-      it('delivers the stored events after afterSeq, then live ones, each once', async () => {
-        const uid = randomUUID();
-        await log().append(uid, fromRunner(textDeltas(5), 1));
-        const received = follow(uid, 2);
-        await waitForCount(received, 3, 'stored events', timing);
-        expect(seqs(received)).toEqual([3, 4, 5]);
-        await log().append(uid, fromRunner(textDeltas(2, 'm2'), 6));
-        await waitForCount(received, 5, 'live events', timing);
-        expect(seqs(received)).toEqual([3, 4, 5, 6, 7]);
-        expect(received[3]).toMatchObject({ type: 'TEXT_MESSAGE_CONTENT', messageId: 'm2' });
-      });
-
-      it('follows a session that has no events yet', async () => {
-        const uid = randomUUID();
-        const received = follow(uid, 0);
-        await sleep(timing.quietPeriodMs);
-        await log().append(uid, [{ event: agUi.runStarted('run-1') }]);
-        await waitForCount(received, 1, 'the first event', timing);
-        expect(received).toEqual([{ ...agUi.runStarted('run-1'), seq: 1 }]);
-      });
-
-      it('loses and repeats nothing when appends race the replay', async () => {
-        const uid = randomUUID();
-        await log().append(uid, fromRunner(textDeltas(1_200), 1));
-        const received = follow(uid, 0);
-        // Started without awaiting: these land while the stored events are being delivered.
-        const racing = range(0, 9).map((index) =>
-          log().append(uid, [{ event: agUi.textContent('racing', `r${index}`) }]),
-        );
-        await Promise.all(racing);
-        await waitForCount(received, 1_210, 'stored and racing events', timing);
-        expect(seqs(received)).toEqual(range(1, 1_210));
-      });
-
-      it('loses and repeats nothing when the listener itself appends', async () => {
-        const uid = randomUUID();
-        await log().append(uid, fromRunner(textDeltas(3), 1));
-        const received: SessionEvent[] = [];
-        let appendedFromListener = false;
-        stops.push(
-          log().follow(uid, 0, (events) => {
-            received.push(...events);
-            if (!appendedFromListener) {
-              appendedFromListener = true;
-              void log().append(uid, [{ event: agUi.textContent('m2', 'from the listener') }]);
-            }
-          }),
-        );
-        await waitForCount(
-          received,
-          4,
-          'stored events and the one appended while following',
-          timing,
-        );
-        expect(seqs(received)).toEqual([1, 2, 3, 4]);
-      });
-
-      it('stops delivering after unsubscribe', async () => {
-        const uid = randomUUID();
-        const received = follow(uid, 0);
-        await log().append(uid, [{ event: agUi.textContent('m1', 'one') }]);
-        await waitForCount(received, 1, 'the first event', timing);
-        for (const stop of stops.splice(0)) stop();
-        await log().append(uid, [{ event: agUi.textContent('m1', 'two') }]);
-        await sleep(timing.quietPeriodMs * 2);
-        expect(seqs(received)).toEqual([1]);
-      });
-    });
+    describeFollowContract({ log, follow, stops, timing });
 
     describe('deleteSession', () => {
       it('removes the events and the summary', async () => {

@@ -1,7 +1,13 @@
 /** Real resources and real AG-UI events for the contract suites. */
 import { EventType } from '@ambient/contracts';
-import type { AgenticSession, AgUiEvent, Project, SessionResult } from '@ambient/contracts';
-import type { NewObject } from '@ambient/core';
+import type {
+  AgenticSession,
+  AgUiEvent,
+  Project,
+  SessionEvent,
+  SessionResult,
+} from '@ambient/contracts';
+import type { AppendInput, NewObject } from '@ambient/core';
 
 export function newSession(
   namespace: string,
@@ -70,4 +76,18 @@ export function textDeltas(count: number, messageId = 'm1', firstIndex = 0): AgU
   return Array.from({ length: count }, (_, offset) =>
     agUi.textContent(messageId, `chunk ${firstIndex + offset} `),
   );
+}
+
+/** Runner inputs (they carry producerSeqs) numbered from `firstProducerSeq`. */
+export function fromRunner(events: readonly AgUiEvent[], firstProducerSeq: number): AppendInput[] {
+  return events.map((event, offset) => ({ event, producerSeq: firstProducerSeq + offset }));
+}
+
+export function seqsOf(events: readonly SessionEvent[]): number[] {
+  return events.map((event) => event.seq);
+}
+
+/** The seqs from `first` to `last`, both included. */
+export function seqRange(first: number, last: number): number[] {
+  return Array.from({ length: last - first + 1 }, (_, offset) => first + offset);
 }

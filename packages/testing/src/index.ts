@@ -12,3 +12,5 @@ export * from './fixtures.ts';
 export { describeAuthContract } from './auth-contract.ts';
 export type { AuthHarness, AuthPorts } from './auth-contract.ts';
 export { describeWorkloadRuntimeContract, writeWorkloadContractRunner, WORKLOAD_CONTRACT_RUNNER_SOURCE, type WorkloadRuntimeContractOptions, type WorkloadRuntimeHarness } from './workload-runtime-contract.ts';
+export { describeWorkspaceFilesContract } from './workspace-files-contract.ts';
+export type { WorkspaceFilesContractOptions, WorkspaceFilesHarness } from './workspace-files-contract.ts';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { RUNNER_CHANNEL_PATH, runnerToServerSchema } from '@ambient/contracts';
-import type { AgUiEvent, RunnerCommand, ServerToRunner } from '@ambient/contracts';
+import type { AgUiEvent, RunnerCommand, ServerToRunner, WorkspaceRequest, WorkspaceResult } from '@ambient/contracts';
 
 export interface FakeChannelServerOptions {
   token: string;
@@ -42,6 +42,8 @@ export class FakeChannelServer {
   /** Sockets we cut: frames already buffered from them must not be processed (as on a real break). */
   private readonly droppedSockets = new WeakSet<WebSocket>();
   private readonly listeners = new Set<() => void>();
+  private readonly workspaceWaiters = new Map<string, (result: WorkspaceResult) => void>();
+  private nextWorkspaceRequestId = 1;
 
   private constructor(
     server: WebSocketServer,
@@ -109,6 +111,22 @@ export class FakeChannelServer {
     return cursor;
   }
 
+  /** Sends a workspace request to the connected runner and resolves with its answer. */
+  requestWorkspace(request: WorkspaceRequest, timeoutMs = 10_000): Promise<WorkspaceResult> {
+    const id = `w${this.nextWorkspaceRequestId++}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.workspaceWaiters.delete(id);
+        reject(new Error(`no workspace_response for ${id} after ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.workspaceWaiters.set(id, (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      });
+      this.sendTo(this.current, { type: 'workspace_request', id, request });
+    });
+  }
+
   dropConnection(): void {
     if (this.current) this.drop(this.current);
   }
@@ -169,6 +187,12 @@ export class FakeChannelServer {
       )) {
         this.sendTo(socket, { type: 'command', ...pending });
       }
+      return;
+    }
+    if (frame.type === 'workspace_response') {
+      const waiter = this.workspaceWaiters.get(frame.id);
+      this.workspaceWaiters.delete(frame.id);
+      waiter?.(frame.result);
       return;
     }
     if (frame.type === 'command_ack') {

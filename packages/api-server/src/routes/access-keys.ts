@@ -9,6 +9,7 @@ import { NotFoundError } from '@ambient/core';
 import type { TokenRecord } from '@ambient/core';
 import type { AppEnv } from '../auth/middleware.ts';
 import type { ApiDeps } from '../deps.ts';
+import { accessChangesFor } from '../stream-access.ts';
 import { parseJsonBody } from '../validation.ts';
 import { loadProject } from './projects.ts';
 
@@ -58,6 +59,8 @@ export function accessKeyRoutes(deps: ApiDeps): Hono<AppEnv> {
     if (!keys.some((key) => key.id === keyId) || !(await deps.identities.revokeToken(keyId))) {
       throw new NotFoundError(`access key "${keyId}" not found in project "${project.metadata.name}"`);
     }
+    // Streams opened with the key end now (their re-check no longer authenticates it).
+    accessChangesFor(deps.permissions).notify(project.metadata.name);
     return c.body(null, 204);
   });
 

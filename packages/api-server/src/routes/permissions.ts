@@ -4,6 +4,7 @@ import { grantPermissionRequestSchema, subjectTypeSchema, userNameSchema } from 
 import { NotFoundError } from '@ambient/core';
 import type { AppEnv } from '../auth/middleware.ts';
 import type { ApiDeps } from '../deps.ts';
+import { accessChangesFor } from '../stream-access.ts';
 import { parseJsonBody, parseWith } from '../validation.ts';
 import { loadProject } from './projects.ts';
 
@@ -25,7 +26,10 @@ export function permissionRoutes(deps: ApiDeps): Hono<AppEnv> {
   app.post('/permissions', async (c) => {
     const project = await loadProject(deps, c.get('identity'), c.req.param('project')!, 'admin');
     const body = await parseJsonBody(c, grantPermissionRequestSchema);
-    return c.json(await deps.permissions.grant(project.metadata.name, body), 201);
+    const granted = await deps.permissions.grant(project.metadata.name, body);
+    // A grant can replace a stronger role with a weaker one: open streams check again.
+    accessChangesFor(deps.permissions).notify(project.metadata.name);
+    return c.json(granted, 201);
   });
 
   app.delete('/permissions/:subjectType/:subjectName', async (c) => {
@@ -35,6 +39,8 @@ export function permissionRoutes(deps: ApiDeps): Hono<AppEnv> {
     if (!(await deps.permissions.revoke(project.metadata.name, subjectType, subjectName))) {
       throw new NotFoundError(`${subjectType} "${subjectName}" has no role in project "${project.metadata.name}"`);
     }
+    // Streams the subject has open end now instead of at their next periodic check.
+    accessChangesFor(deps.permissions).notify(project.metadata.name);
     return c.body(null, 204);
   });
 

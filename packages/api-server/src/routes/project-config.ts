@@ -50,7 +50,9 @@ export function projectConfigRoutes(deps: ApiDeps): Hono<AppEnv> {
     ['/integration-secrets', SECRET_NAMES.integrations, undefined],
   ] as const) {
     app.get(path, async (c) => {
-      const project = await loadProject(deps, c.get('identity'), c.req.param('project')!, 'view');
+      // Admins only: which credentials a project holds is theirs to manage (cluster mode could not
+      // show even the key names to others without granting them the Secret's values).
+      const project = await loadProject(deps, c.get('identity'), c.req.param('project')!, 'admin');
       return c.json({ name: secretName, keys: await deps.secrets.describe(project.metadata.name, secretName) });
     });
     app.put(path, async (c) => {

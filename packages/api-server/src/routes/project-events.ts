@@ -8,7 +8,8 @@
  * `Last-Event-ID` (or `?resourceVersion=`) resumes the watch right after it, exactly. Without a
  * cursor, or when the store no longer remembers the version (GoneError, like Kubernetes' 410), the
  * stream starts with a `reset` frame and watches from the list's resourceVersion: list-then-watch,
- * so no change falls in between. A reader that falls behind is cut off like session streams are.
+ * so no change falls in between. A reader that falls behind is cut off like session streams are,
+ * and one that loses access to the project is told so and ended like them (stream-access.ts).
  */
 import { Hono } from 'hono';
 import { AgenticSessionKind } from '@ambient/contracts';
@@ -22,7 +23,7 @@ import { LiveQueue } from '../live-queue.ts';
 import { DEFAULT_STREAM_LIMITS } from '../session-stream.ts';
 import type { StreamEnd, StreamLimits } from '../session-stream.ts';
 import { loadProject } from './projects.ts';
-import { sseFrame, sseResponse } from './session-events.ts';
+import { sseFrame, sseResponse, watchStreamAccess } from './session-events.ts';
 
 export const RESOURCE_VERSION_PARAM = 'resourceVersion';
 
@@ -88,11 +89,12 @@ export function projectEventRoutes(deps: ApiDeps, limits?: Partial<StreamLimits>
     const project = await loadProject(deps, c.get('identity'), c.req.param('project')!, 'view');
     const fromVersion = resourceVersionCursor(c.req.header('last-event-id'), c.req.query(RESOURCE_VERSION_PARAM));
     const keepaliveMs = deps.keepaliveMs ?? DEFAULT_KEEPALIVE_MS;
-    return sseResponse(c, { keepaliveMs, logger: deps.logger }, (stream, signal) =>
-      followProject(deps, project.metadata.name, fromVersion, (text) => stream.write(text).then(() => undefined), signal, {
+    const access = watchStreamAccess(deps, project.metadata.name, limits);
+    return sseResponse(c, { keepaliveMs, logger: deps.logger, access }, (write, signal) =>
+      followProject(deps, project.metadata.name, fromVersion, access.guard(write), AbortSignal.any([signal, access.signal]), {
         ...DEFAULT_STREAM_LIMITS,
         ...limits,
-      }),
+      }).then((end) => (access.signal.aborted ? 'access_lost' : end)),
     );
   });
   return app;

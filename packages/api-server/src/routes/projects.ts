@@ -16,6 +16,7 @@ import type { ApiDeps } from '../deps.ts';
 import type { AppEnv, Identity } from '../auth/middleware.ts';
 import { deleteSession } from '../session-service.ts';
 import { requireProjectRole } from '../auth/middleware.ts';
+import { accessChangesFor } from '../stream-access.ts';
 import { parseJsonBody, parseWith } from '../validation.ts';
 
 export function projectView(project: Stored<Project>): ProjectView {
@@ -107,6 +108,7 @@ export function projectRoutes(deps: ApiDeps): Hono<AppEnv> {
   app.delete('/:project', async (c) => {
     const project = await loadProject(deps, c.get('identity'), c.req.param('project'), 'admin');
     await deleteProject(deps, project.metadata.name);
+    accessChangesFor(deps.permissions).notify(project.metadata.name);
     return c.body(null, 204);
   });
 

@@ -8,6 +8,7 @@ import { systemClock } from '@ambient/core';
 import type { WorkloadRuntime, WorkloadSpec } from '@ambient/core';
 import { createLogger } from '@ambient/logger';
 import {
+  LocalWorkspaceFiles,
   openDatabase,
   SqliteCommandQueue,
   SqliteEventLog,
@@ -53,6 +54,7 @@ export function createTestDeps(overrides: Partial<ApiDeps> = {}, options: { work
   const runtime = recordingRuntime(options.workspaceRoot);
   const changed: string[] = [];
   const deps: ApiDeps = {
+    ...(options.workspaceRoot ? { workspaceFiles: new LocalWorkspaceFiles((session) => runtime.workspacePath!(session.project, session.sessionName)) } : {}),
     store: new SqliteResourceStore(database),
     events: new SqliteEventLog(database),
     commands: new SqliteCommandQueue(database),

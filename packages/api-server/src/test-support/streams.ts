@@ -3,8 +3,11 @@
  * the platform mounts them, a real HTTP server (with the WebSocket streams attached), and readers
  * that collect SSE frames and WebSocket messages up to a seq.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { get as httpGet } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { pipeline } from 'node:stream';
+import { constants as zlibConstants, createGunzip } from 'node:zlib';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import WebSocket from 'ws';
@@ -103,7 +106,12 @@ export interface StreamRead {
   firstByteMs: number;
   firstEventMs: number;
   totalMs: number;
+  /** Body bytes as they crossed the network (compressed when the server compressed them). */
   bytes: number;
+  /** Body bytes after decoding: the SSE text itself. */
+  decodedBytes: number;
+  /** The response's Content-Encoding (identity when none). */
+  contentEncoding: string;
   /** Why the read ended: the target seq arrived, or the server ended the stream. */
   ended: 'reached' | 'server_closed';
 }
@@ -111,34 +119,64 @@ export interface StreamRead {
 /** A read of a stream that is expected to stay silent ends after this much silence. */
 export const QUIET_MS = 150;
 
+export interface SseReadOptions {
+  quietMs?: number;
+  /** Accept-Encoding to send (default gzip, as browsers and Node's fetch do; identity: plain text). */
+  acceptEncoding?: string;
+}
+
+/** The response to a GET, without decoding (node:http, so the bytes on the wire can be counted). */
+function getRaw(url: string, headers: Record<string, string>): { response: Promise<IncomingMessage>; abort(): void } {
+  const request = httpGet(url, { headers });
+  const response = new Promise<IncomingMessage>((resolve, reject) => {
+    request.once('response', resolve);
+    request.once('error', reject);
+  });
+  return { response, abort: () => request.destroy() };
+}
+
+async function bodyText(response: IncomingMessage): Promise<string> {
+  let text = '';
+  for await (const chunk of response) text += String(chunk);
+  return text;
+}
+
 /**
  * Reads an SSE stream until an event with seq >= untilSeq arrives, the server ends it, or (when
  * nothing more is expected: untilSeq <= afterSeq) the stream stays quiet for QUIET_MS.
  */
-export async function readSseUntil(
-  url: string,
-  headers: Record<string, string>,
-  untilSeq: number,
-  options: { quietMs?: number } = {},
-): Promise<StreamRead> {
+export async function readSseUntil(url: string, headers: Record<string, string>, untilSeq: number, options: SseReadOptions = {}): Promise<StreamRead> {
   const started = performance.now();
-  const abort = new AbortController();
-  const response = await fetch(url, { headers, signal: abort.signal });
-  if (!response.ok || !response.body) throw new Error(`SSE ${url} answered ${response.status}: ${await response.text()}`);
-  const read: StreamRead = { events: [], frames: [], firstByteMs: -1, firstEventMs: -1, totalMs: 0, bytes: 0, ended: 'server_closed' };
+  const connection = getRaw(url, { 'accept-encoding': options.acceptEncoding ?? 'gzip', ...headers });
+  const response = await connection.response;
+  if (response.statusCode !== 200) throw new Error(`SSE ${url} answered ${response.statusCode}: ${await bodyText(response)}`);
+  const contentEncoding = response.headers['content-encoding'] ?? 'identity';
+  const read: StreamRead = { events: [], frames: [], firstByteMs: -1, firstEventMs: -1, totalMs: 0, bytes: 0, decodedBytes: 0, contentEncoding, ended: 'server_closed' };
+  response.on('data', (chunk: Buffer) => (read.bytes += chunk.byteLength));
+  // Each server flush comes out at once, as from a browser's decoder (sync-flushed output); large
+  // output chunks keep the reader's own decoding (a threadpool trip per chunk) from hiding the server's cost.
+  const gunzipOptions = { flush: zlibConstants.Z_SYNC_FLUSH, finishFlush: zlibConstants.Z_SYNC_FLUSH, chunkSize: 256 * 1024 };
+  // pipeline, not pipe: a connection aborted after the quiet period must end the decoded stream too.
+  const body = contentEncoding === 'gzip' ? pipeline(response, createGunzip(gunzipOptions), () => undefined) : response;
   const decoder = new TextDecoder();
   let buffer = '';
-  const reader = response.body.getReader();
   let quietTimer: ReturnType<typeof setTimeout> | undefined;
+  const armQuietTimer = (): void => {
+    clearTimeout(quietTimer);
+    if (options.quietMs !== undefined) quietTimer = setTimeout(connection.abort, options.quietMs);
+  };
   try {
-    for (;;) {
-      if (options.quietMs !== undefined) quietTimer = setTimeout(() => abort.abort(), options.quietMs);
-      const chunk = await reader.read().catch(() => ({ done: true as const, value: undefined }));
-      clearTimeout(quietTimer);
-      if (chunk.done) break;
+    armQuietTimer();
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      armQuietTimer();
       if (read.firstByteMs < 0) read.firstByteMs = performance.now() - started;
-      read.bytes += chunk.value.byteLength;
-      const parsed = parseSseFrames(buffer + decoder.decode(chunk.value, { stream: true }));
+      read.decodedBytes += chunk.byteLength;
+      const text = decoder.decode(chunk, { stream: true });
+      const completesFrame = text.includes('\n\n') || (buffer.endsWith('\n') && text.startsWith('\n'));
+      buffer += text;
+      // A large frame (the snapshot) arrives in many chunks: parse once it is complete, not per chunk.
+      if (!completesFrame) continue;
+      const parsed = parseSseFrames(buffer);
       buffer = parsed.rest;
       if (read.firstEventMs < 0 && parsed.frames.length > 0) read.firstEventMs = performance.now() - started;
       for (const frame of parsed.frames) {
@@ -150,9 +188,12 @@ export async function readSseUntil(
         break;
       }
     }
+  } catch {
+    // aborted after the quiet period, or the server cut the connection: the read ends here
   } finally {
+    clearTimeout(quietTimer);
     read.totalMs = performance.now() - started;
-    abort.abort();
+    connection.abort();
   }
   return read;
 }
@@ -162,7 +203,12 @@ export interface WsRead {
   closeCode?: number;
   firstMessageMs: number;
   totalMs: number;
+  /** Bytes read from the connection: frames as they crossed the network (plus the ~200-byte upgrade answer). */
   bytes: number;
+  /** Message bytes after decoding (inflated when permessage-deflate was negotiated). */
+  decodedBytes: number;
+  /** The negotiated extensions (e.g. permessage-deflate), empty when none. */
+  extensions: string;
 }
 
 /** Reads WebSocket messages until seq >= untilSeq arrives, the server closes, or quietMs of silence. */
@@ -170,16 +216,21 @@ export function readWsUntil(
   url: string,
   headers: Record<string, string>,
   untilSeq: number,
-  options: { quietMs?: number } = {},
+  options: { quietMs?: number; perMessageDeflate?: boolean } = {},
 ): Promise<WsRead> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const read: WsRead = { events: [], firstMessageMs: -1, totalMs: 0, bytes: 0 };
-    const socket = new WebSocket(url, { headers });
+    const read: WsRead = { events: [], firstMessageMs: -1, totalMs: 0, bytes: 0, decodedBytes: 0, extensions: '' };
+    // Inflated in large chunks, so the reader's own decoding cost does not hide the server's.
+    const perMessageDeflate = (options.perMessageDeflate ?? true) && { zlibInflateOptions: { chunkSize: 256 * 1024 } };
+    const socket = new WebSocket(url, { headers, perMessageDeflate });
+    let connection: Socket | undefined;
+    socket.on('upgrade', (response) => (connection = response.socket));
     let quietTimer: ReturnType<typeof setTimeout> | undefined;
     const finish = (): void => {
       clearTimeout(quietTimer);
       read.totalMs = performance.now() - started;
+      read.bytes = connection?.bytesRead ?? 0;
       socket.terminate();
       resolve(read);
     };
@@ -187,11 +238,14 @@ export function readWsUntil(
       clearTimeout(quietTimer);
       if (options.quietMs !== undefined) quietTimer = setTimeout(finish, options.quietMs);
     };
-    socket.on('open', armQuietTimer);
+    socket.on('open', () => {
+      read.extensions = socket.extensions;
+      armQuietTimer();
+    });
     socket.on('message', (data: Buffer) => {
       armQuietTimer();
       if (read.firstMessageMs < 0) read.firstMessageMs = performance.now() - started;
-      read.bytes += data.byteLength;
+      read.decodedBytes += data.byteLength;
       const event = JSON.parse(String(data)) as SessionEvent;
       read.events.push(event);
       if (event.seq >= untilSeq) finish();

@@ -29,7 +29,9 @@ function secretRoutes(segment: string, operationSuffix: string, what: string, ac
       description: 'Values are write-only: reads list the keys and when they changed, never the values.',
       tags: ['project-settings'],
       auth: 'bearer',
-      minimumRole: 'view',
+      // Which credentials a project holds is for its admins, who manage them (and in cluster mode
+      // reading it needs the Secret itself, which only admins may read).
+      minimumRole: 'admin',
       params: projectPathSchema,
       responses: { 200: { description: 'The keys that are set', schema: projectSecretsViewSchema } },
     }),

@@ -29,7 +29,9 @@ export const streamRoutes: readonly ApiRoute[] = [
     description:
       'Each frame is `id: <seq>` and `data: <one JSON event>`. Reconnect with Last-Event-ID (EventSource does) or ?after=<seq> ' +
       'to get exactly the events after it, then live ones. The stream opens with a `retry:` hint, sends `: keepalive` ' +
-      'comments when idle, and ends for a reader that falls too far behind (it resumes from its last id).',
+      'comments when idle, and ends for a reader that falls too far behind (it resumes from its last id). A reader whose ' +
+      'access is revoked gets a final `: access revoked` comment and the end of the stream (a reconnect is refused). ' +
+      'Sent gzip-compressed (each write flushed) when Accept-Encoding allows it.',
     tags: ['session-events'],
     auth: 'bearer',
     minimumRole: 'view',
@@ -47,7 +49,9 @@ export const streamRoutes: readonly ApiRoute[] = [
       'An HTTP upgrade (Connection: Upgrade, Upgrade: websocket). Authenticate with the Authorization header or, from a browser, ' +
       '?token=. Each server message is one JSON event with its seq (the schema below); reconnect with ?after=<last seq> to resume ' +
       'exactly. Read-only: a client frame closes the socket (1008). Resume after close codes 4008 (too far behind), 1001 ' +
-      '(server shutting down), 1011 (server error) and 1006 (dropped). Refusals before the upgrade are plain HTTP with the JSON error body.',
+      '(server shutting down), 1011 (server error, or access could not be confirmed) and 1006 (dropped); 4403 means the ' +
+      'reader’s access was revoked (do not reconnect). permessage-deflate is offered. Refusals before the upgrade are plain ' +
+      'HTTP with the JSON error body.',
     tags: ['session-events'],
     auth: 'bearer',
     minimumRole: 'view',
@@ -95,7 +99,8 @@ export const streamRoutes: readonly ApiRoute[] = [
     description:
       'Starts with a `reset` frame (the whole list) unless resuming, then one `session` frame per change. Each frame’s `id:` is ' +
       'the store resourceVersion: reconnect with Last-Event-ID or ?resourceVersion= to resume the watch exactly; when that ' +
-      'version is too old the stream starts with a reset again.',
+      'version is too old the stream starts with a reset again. Revoked access ends the stream as on the session stream; ' +
+      'gzip when Accept-Encoding allows it.',
     tags: ['session-events'],
     auth: 'bearer',
     minimumRole: 'view',

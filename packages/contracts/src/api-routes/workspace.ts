@@ -18,7 +18,8 @@ const workspacePathSchema = sessionPathSchema.extend({
     .string()
     .describe('File or directory path relative to the workspace root; may contain "/". `..`, absolute paths and runner internals (.ambient, .claude) are refused'),
 });
-const UNAVAILABLE = 'Workspace files are not available in this deployment mode yet.';
+const UNAVAILABLE =
+  'The workspace cannot be reached yet. Cluster mode: no runner of the session is connected and its workspace viewer is still starting (the request waits up to 20 s first); retry shortly.';
 
 export const workspaceRoutes: readonly ApiRoute[] = [
   defineRoute({
@@ -63,7 +64,11 @@ export const workspaceRoutes: readonly ApiRoute[] = [
     params: workspacePathSchema,
     body: { contentType: 'application/octet-stream', description: 'The file’s bytes' },
     responses: { 201: { description: 'Written', schema: workspaceWriteResultSchema } },
-    errors: { 503: UNAVAILABLE },
+    errors: {
+      403: 'The caller’s role does not allow this, or the path leaves the workspace (through `..` or a symbolic link).',
+      409: 'A directory, or a file where a directory is needed, is in the way; in cluster mode also before the session’s first run (it has no workspace volume yet).',
+      503: UNAVAILABLE,
+    },
   }),
   defineRoute({
     method: 'delete',
@@ -75,6 +80,6 @@ export const workspaceRoutes: readonly ApiRoute[] = [
     minimumRole: 'edit',
     params: workspacePathSchema,
     responses: { 204: { description: 'Deleted' } },
-    errors: { 503: UNAVAILABLE },
+    errors: { 403: 'The caller’s role does not allow this, or the path leaves the workspace (through `..` or a symbolic link).', 503: UNAVAILABLE },
   }),
 ];

@@ -131,10 +131,40 @@ describe('decideSession', () => {
     expect(plan.status?.stoppedReason).toBe('inactivity');
   });
 
-  it('finishes Stopping once the workload is gone, keeping the reason', () => {
-    const plan = decideSession(observe(session({ phase: 'Stopping', runCount: 1, stoppedReason: 'timeout' }), undefined));
-    expect(plan.status?.phase).toBe('Stopped');
-    expect(plan.status?.stoppedReason).toBe('timeout');
+  it('polls an interactive session no later than its idle deadline', () => {
+    const plan = decideSession(
+      observe(session({ phase: 'Running', runCount: 1 }, { inactivity: 80, interactive: true }), workload('Running'), {
+        lastEventAt: '2026-01-01T00:09:00.000Z',
+      }),
+    );
+    expect(plan.stopWorkload).toBeUndefined();
+    expect(plan.requeueAfterMs).toBe(20_000);
+    const soon = decideSession(
+      observe(session({ phase: 'Running', runCount: 1 }, { inactivity: 65, interactive: true, timeout: 600 }), workload('Running'), {
+        lastEventAt: '2026-01-01T00:09:00.000Z',
+      }),
+    );
+    expect(soon.requeueAfterMs).toBe(5_000);
+  });
+
+  it('never stops a one-shot session for inactivity: a long tool call is busy, not idle', () => {
+    const plan = decideSession(
+      observe(session({ phase: 'Running', runCount: 1 }, { inactivity: 60, interactive: false }), workload('Running'), {
+        lastEventAt: '2026-01-01T00:08:00.000Z',
+      }),
+    );
+    expect(plan.stopWorkload).toBeUndefined();
+    expect(plan.status?.phase ?? 'Running').toBe('Running');
+  });
+
+  it.each([
+    ['timeout', 'Timeout'],
+    ['inactivity', 'Inactive'],
+    ['user', 'Stopped'],
+  ] as const)('finishes Stopping (%s) once the workload is gone, with the Ready reason %s', (stoppedReason, readyReason) => {
+    const plan = decideSession(observe(session({ phase: 'Stopping', runCount: 1, stoppedReason, message: 'why' }), undefined));
+    expect(plan.status).toMatchObject({ phase: 'Stopped', stoppedReason, message: 'why' });
+    expect(plan.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: readyReason });
   });
 
   it('keeps asking the workload to stop while it still runs', () => {

@@ -18,6 +18,7 @@ import type {
 } from '@ambient/contracts';
 import { setCondition } from '@ambient/core';
 import type { SessionSummary, WorkloadStatus } from '@ambient/core';
+import { idleDeadlineOf, nextPollMs, runDeadlineOf } from './run-deadlines.ts';
 
 export const CONDITION = {
   ready: 'Ready',
@@ -179,15 +180,15 @@ function decideActive(observation: SessionObservation, status: Status): SessionP
     return decideExited(observation, reported, workload);
   }
   const timeoutSeconds = session.spec.timeout ?? observation.defaults.timeoutSeconds;
-  const startedAt = workload.startedAt ? Date.parse(workload.startedAt) : undefined;
-  if (timeoutSeconds && startedAt && observation.now.getTime() - startedAt >= timeoutSeconds * 1000) {
+  const runDeadline = runDeadlineOf(timeoutSeconds, workload.startedAt);
+  if (runDeadline !== undefined && observation.now.getTime() >= runDeadline) {
     return stopping(observation, reported, 'timeout', 'Timeout', `run exceeded its timeout of ${timeoutSeconds}s`);
   }
-  const idleSeconds = session.spec.inactivityTimeout ?? observation.defaults.inactivityTimeoutSeconds;
-  const lastActivity = Date.parse(reported.lastActivityTime ?? workload.startedAt ?? now);
-  if (idleSeconds && observation.now.getTime() - lastActivity >= idleSeconds * 1000) {
-    return stopping(observation, reported, 'inactivity', 'Inactive', `no activity for ${idleSeconds}s`);
+  const idleDeadline = idleDeadlineOf(session, observation.defaults, observation.now, reported.lastActivityTime ?? workload.startedAt);
+  if (idleDeadline && observation.now.getTime() >= idleDeadline.at) {
+    return stopping(observation, reported, 'inactivity', 'Inactive', `no activity for ${idleDeadline.seconds}s`);
   }
+  const pollMs = nextPollMs(observation.now, RUNNING_POLL_MS, [runDeadline, idleDeadline?.at]);
   if (workload.phase === 'Pending' && workload.reason) {
     return decideStuckWorkload(observation, reported, workload);
   }
@@ -198,11 +199,11 @@ function decideActive(observation: SessionObservation, status: Status): SessionP
       now,
     );
     conditions = setCondition(conditions, { type: CONDITION.ready, status: 'True', reason: 'Running', message: 'session is running' }, now);
-    return { status: { ...reported, phase: 'Running', conditions }, requeueAfterMs: nextPollMs(observation, timeoutSeconds, startedAt) };
+    return { status: { ...reported, phase: 'Running', conditions }, requeueAfterMs: pollMs };
   }
   return {
     status: changed(status, reported) ? reported : undefined,
-    requeueAfterMs: nextPollMs(observation, timeoutSeconds, startedAt),
+    requeueAfterMs: pollMs,
   };
 }
 
@@ -227,12 +228,6 @@ function decideStuckWorkload(observation: SessionObservation, status: Status, wo
   return { status: changed(status, next) ? next : undefined, requeueAfterMs: WAITING_POLL_MS };
 }
 
-function nextPollMs(observation: SessionObservation, timeoutSeconds: number | undefined, startedAt: number | undefined): number {
-  if (!timeoutSeconds || !startedAt) return RUNNING_POLL_MS;
-  const remainingMs = startedAt + timeoutSeconds * 1000 - observation.now.getTime();
-  return Math.max(50, Math.min(RUNNING_POLL_MS, remainingMs));
-}
-
 function decideExited(observation: SessionObservation, status: Status, workload: WorkloadStatus): SessionPlan {
   const exitCode = workload.exitCode;
   const events = unfinishedRunEvents(observation, workload);
@@ -243,7 +238,8 @@ function decideExited(observation: SessionObservation, status: Status, workload:
     return finishPlan(observation, status, 'Completed', undefined, 'Completed', 'the agent finished');
   }
   if (exitCode === RUNNER_EXIT.stopped) {
-    return finishPlan(observation, status, 'Stopped', status.stoppedReason ?? 'user', 'Stopped', 'the runner stopped');
+    const reason = status.stoppedReason ?? 'user';
+    return finishPlan(observation, status, 'Stopped', reason, STOPPED_CONDITION_REASONS[reason], 'the runner stopped');
   }
   if (exitCode === RUNNER_EXIT.prerequisiteFailed) {
     const message = observation.summary.lastRunError ?? workload.message ?? 'a prerequisite of the session is missing';
@@ -294,8 +290,19 @@ function decideStopping(observation: SessionObservation, status: Status): Sessio
   }
   const events = workload ? unfinishedRunEvents(observation, workload) : undefined;
   const reason = reported.stoppedReason ?? 'user';
-  return { ...finishPlan(observation, reported, 'Stopped', reason, 'Stopped', reported.message ?? 'stopped'), events };
+  return { ...finishPlan(observation, reported, 'Stopped', reason, STOPPED_CONDITION_REASONS[reason], reported.message ?? 'stopped'), events };
 }
+
+/**
+ * The Ready reason of a Stopped session says why it stopped, whichever way it got there: a timeout
+ * ends through Stopping when the controller sees it first, or through the Job's DeadlineExceeded.
+ */
+const STOPPED_CONDITION_REASONS: Record<StoppedReason, string> = {
+  user: 'Stopped',
+  timeout: 'Timeout',
+  inactivity: 'Inactive',
+  error: 'Stopped',
+};
 
 function decideTerminal(observation: SessionObservation, status: Status): SessionPlan {
   if (desiredPhase(observation.session) === 'Running') {

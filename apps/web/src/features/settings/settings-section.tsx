@@ -26,8 +26,13 @@ export function SettingsSection({ project }: { project: string }) {
         // The form copies the settings once: a background refetch must not overwrite what someone is typing.
         <SettingsForm key={project} project={project} settings={settings.data} canEdit={isAdmin} />
       )}
-      <SecretsPanel project={project} kind="runner" canEdit={isAdmin} />
-      <SecretsPanel project={project} kind="integrations" canEdit={isAdmin} />
+      {/* Which credentials a project holds is admin information (the API answers 403 to others). */}
+      {isAdmin ? (
+        <>
+          <SecretsPanel project={project} kind="runner" canEdit />
+          <SecretsPanel project={project} kind="integrations" canEdit />
+        </>
+      ) : null}
     </section>
   );
 }

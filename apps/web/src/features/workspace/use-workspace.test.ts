@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClientError, ConnectionError } from '@ambient/client';
-import { LISTING_POLL_MS, listingRefetchInterval, retryWorkspaceQuery } from './use-workspace';
+import { LISTING_POLL_MS, listingRefetchInterval, MAX_STARTING_ATTEMPTS, retryWorkspaceQuery, workspaceRetryDelayMs } from './use-workspace';
 
 describe('workspace query rules', () => {
   it('never retries "unavailable" (503) or access answers, but retries network trouble', () => {
@@ -10,6 +10,16 @@ describe('workspace query rules', () => {
     expect(retryWorkspaceQuery(0, new ClientError(404, 'not_found', 'gone'))).toBe(false);
     expect(retryWorkspaceQuery(0, new ConnectionError('http://x', new Error('ECONNREFUSED')))).toBe(true);
     expect(retryWorkspaceQuery(0, new ClientError(500, 'internal', 'oops'))).toBe(true);
+  });
+
+  it('waits for a starting workspace viewer (503 with Retry-After) as long as told, then gives up', () => {
+    const starting = new ClientError(503, 'unavailable', 'starting the workspace viewer; retry shortly', undefined, 2);
+    expect(retryWorkspaceQuery(0, starting)).toBe(true);
+    expect(retryWorkspaceQuery(MAX_STARTING_ATTEMPTS - 1, starting)).toBe(true);
+    expect(retryWorkspaceQuery(MAX_STARTING_ATTEMPTS, starting)).toBe(false);
+    expect(workspaceRetryDelayMs(3, starting)).toBe(2000);
+    expect(workspaceRetryDelayMs(1, new ClientError(500, 'internal', 'oops'))).toBe(2000);
+    expect(workspaceRetryDelayMs(10, new ClientError(500, 'internal', 'oops'))).toBe(30_000);
   });
 
   it('polls the listing only while the session is live and the last answer was not an error', () => {

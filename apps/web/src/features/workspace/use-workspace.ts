@@ -2,7 +2,9 @@
 /**
  * Hooks for a session's workspace files. The API answers 503 when this deployment mode has no
  * workspace files; that will not change by asking again, so such an answer is final here (no
- * retries, no polling, no refetch on focus), like 401/403/404 (lib/query-client.ts).
+ * retries, no polling, no refetch on focus), like 401/403/404 (lib/query-client.ts). A 503 with
+ * `Retry-After` is different: in cluster mode a workspace viewer is starting for a finished session,
+ * so the query waits as told, for about half a minute, while the view says what is happening.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { ClientError } from '@ambient/client';
@@ -17,12 +19,27 @@ import { workspaceKeys } from './workspace-keys';
 /** While the agent works, its new files show up without a click on "Refresh". */
 export const LISTING_POLL_MS = 5_000;
 
+/** Waits for a starting viewer: attempts × Retry-After ≈ 30 s before the page shows the 503. */
+export const MAX_STARTING_ATTEMPTS = 15;
+
+/** A 503 the server expects to clear soon (it sent `Retry-After`). */
+export function isWorkspaceStarting(error: unknown): error is ClientError {
+  return error instanceof ClientError && error.status === 503 && error.retryAfterSeconds !== undefined;
+}
+
 export function isWorkspaceUnavailable(error: unknown): boolean {
   return error instanceof ClientError && error.status === 503;
 }
 
 export function retryWorkspaceQuery(failureCount: number, error: unknown): boolean {
+  if (isWorkspaceStarting(error)) return failureCount < MAX_STARTING_ATTEMPTS;
   return !isWorkspaceUnavailable(error) && shouldRetryQuery(failureCount, error);
+}
+
+/** As long as the server asks (Retry-After), otherwise TanStack Query's exponential default. */
+export function workspaceRetryDelayMs(failureCount: number, error: unknown): number {
+  if (isWorkspaceStarting(error)) return (error.retryAfterSeconds ?? 1) * 1000;
+  return Math.min(1000 * 2 ** failureCount, 30_000);
 }
 
 /** A query that failed stays failed until the user asks again ("Try again", "Refresh"). */
@@ -39,6 +56,7 @@ export function useWorkspaceListing(project: string, session: string, path: stri
     queryKey: workspaceKeys.listing(project, session, path),
     queryFn: ({ signal }) => client.sessions.workspace.list(project, session, path, { signal }),
     retry: retryWorkspaceQuery,
+    retryDelay: workspaceRetryDelayMs,
     refetchInterval: listingRefetchInterval(options.live),
     refetchOnWindowFocus: unlessFailed,
   });
@@ -63,6 +81,7 @@ export function useWorkspaceFile(project: string, session: string, entry: Worksp
     },
     enabled: entry !== undefined && canPreview(entry.size),
     retry: retryWorkspaceQuery,
+    retryDelay: workspaceRetryDelayMs,
     // The key holds the modification time: the same key always means the same bytes.
     staleTime: Number.POSITIVE_INFINITY,
     refetchOnWindowFocus: false,

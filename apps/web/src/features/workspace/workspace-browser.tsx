@@ -10,7 +10,7 @@ import { SectionLoading } from '../layout/section-states';
 import { cn } from '../../lib/utils';
 import { pathCrumbs } from './file-preview';
 import { FileViewer } from './file-viewer';
-import { useWorkspaceListing } from './use-workspace';
+import { isWorkspaceStarting, useWorkspaceListing } from './use-workspace';
 import { WorkspaceError } from './workspace-errors';
 import { WorkspaceListing } from './workspace-listing';
 
@@ -89,7 +89,7 @@ export function WorkspaceBrowser({ project, session, live, location, onLocationC
         <div className="min-h-0 flex-1 overflow-auto p-1">
           {listing.isPending ? (
             <div className="p-2">
-              <SectionLoading label="Loading files" />
+              <SectionLoading label={isWorkspaceStarting(listing.failureReason) ? 'Starting the workspace viewer…' : 'Loading files'} />
             </div>
           ) : listing.isError ? (
             <div className="p-2">
