@@ -155,7 +155,7 @@ export async function startClusterApiServer(
 
 /**
  * Drops empty group names from TokenReview results: a static token file with an empty groups column
- * yields the group "" (the test cluster's users do), which is meaningless and which the
+ * yields the group "" (a misconfigured provider can do the same), which is meaningless and which the
  * AgenticSession CRD rejects in `spec.userContext.groups`.
  */
 function withoutEmptyGroups(authenticator: ApiDeps['authenticator']): ApiDeps['authenticator'] {

@@ -1,6 +1,6 @@
 /**
  * Composition root of the operator (cluster mode): the session controller on the operator's own
- * ServiceAccount (KubeResourceStore, KubeSecretStore, JobWorkloadRuntime), the PostgreSQL event log
+ * ServiceAccount (cached Kubernetes adapters, operator-adapters.ts), the PostgreSQL event log
  * (the run summaries the controller folds into status), and runner credentials minted with the
  * shared runner-token key. Controllers run only while this replica holds the leader Lease.
  *
@@ -13,17 +13,23 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import pg from 'pg';
 import { AgenticSessionKind, ProjectSettingsKind } from '@ambient/contracts';
 import { Controller } from '@ambient/controller-kit';
+import type { ControllerStats } from '@ambient/controller-kit';
 import { systemClock } from '@ambient/core';
 import { createLogger } from '@ambient/logger';
-import { createProjectSettingsReconciler, createRunnerLauncher, createSessionReconciler, projectSettingsOf, sessionKey } from '@ambient/reconcilers';
-import { DEFAULT_RUNNER_RESOURCES, JobWorkloadRuntime, KubePermissionStore, KubeResourceStore, KubeSecretStore, LeaderElector } from '@ambient/runtime-kube';
+import { createProjectSettingsReconciler, createSessionReconciler, projectSettingsOf, sessionKey } from '@ambient/reconcilers';
+import { LeaderElector, WorkspaceViewerLauncher } from '@ambient/runtime-kube';
 import { listenForSessionChanges, migrate, PostgresEventLog } from '@ambient/runtime-postgres';
 import { loadKubeConfig, loadOperatorConfig } from './cluster-config.ts';
 import type { OperatorConfig } from './cluster-config.ts';
+import { createOperatorAdapters } from './operator-adapters.ts';
+import type { OperatorCacheStats } from './operator-adapters.ts';
+import { startWorkspaceViewerService } from './workspace-viewers.ts'; // workspace viewers (docs/adr/0010)
 
 export interface RunningOperator {
   /** Whether this replica currently runs the controllers. */
   isLeading(): boolean;
+  /** Counters of the current leadership term's session controller and of the caches (benches, metrics). */
+  stats(): OperatorCacheStats & { sessionReconciles?: ControllerStats };
   close(): Promise<void>;
 }
 
@@ -31,6 +37,8 @@ export interface OperatorOptions {
   kubeConfig?: KubeConfig;
   /** Called when leadership is lost (main exits so the pod restarts clean). */
   onStoppedLeading?: () => void;
+  /** Concurrent session reconciles (default SESSION_WORKERS; benches compare others). */
+  sessionWorkers?: number;
   /** Lease timings (tests shorten them). */
   leaseDurationMs?: number;
   renewDeadlineMs?: number;
@@ -38,50 +46,35 @@ export interface OperatorOptions {
 }
 
 const WORKLOAD_SUFFIX = /-run-\d+$/;
+/**
+ * Reconciles wait on the API server, not the CPU: many can be in flight (one per key). On the
+ * cluster-scale bench 32 took 1,000 sessions to Jobs in 13–15 s against 15–16 s with 16; 64 gained
+ * nothing more (the API server's CPU was the limit).
+ */
+const SESSION_WORKERS = 32;
 
 export async function startOperator(config: OperatorConfig, options: OperatorOptions = {}): Promise<RunningOperator> {
   const logger = createLogger('ambient-operator', { level: config.logLevel });
   const clock = systemClock;
-  const kubeConfig = options.kubeConfig ?? loadKubeConfig(config.kubeconfigPath);
-  const store = new KubeResourceStore({ kubeConfig });
-  const secrets = new KubeSecretStore({ kubeConfig });
-  const permissions = new KubePermissionStore({ kubeConfig });
+  const baseKubeConfig = options.kubeConfig ?? loadKubeConfig(config.kubeconfigPath);
+  const adapters = createOperatorAdapters(config, baseKubeConfig, logger, clock);
+  const { kubeConfig, kubeStore, store, permissions, runtime, launchRunner } = adapters;
   const pool = new pg.Pool(config.databaseUrl ? { connectionString: config.databaseUrl } : {});
   await migrate(pool);
   const events = new PostgresEventLog(pool, { clock });
-  const { requests, limits } = config.runner;
-  const runtime = new JobWorkloadRuntime({
-    kubeConfig,
-    image: config.runner.image,
-    command: config.runner.command,
-    imagePullPolicy: config.runner.imagePullPolicy,
-    resources: {
-      requests: { ...DEFAULT_RUNNER_RESOURCES.requests, ...definedOnly(requests) },
-      limits: { ...DEFAULT_RUNNER_RESOURCES.limits, ...definedOnly(limits) },
-    },
-    runAsUser: config.runner.runAsUser,
-    workspaceSize: config.runner.workspaceSize,
-    storageClassName: config.runner.storageClassName,
-    onError: (message) => logger.warn({ message }, 'runtime.error'),
-  });
-  const launchRunner = createRunnerLauncher({
-    serverUrl: () => config.serverUrl,
-    runnerTokenSecret: config.runnerTokenSecret,
-    anthropicApiKey: config.anthropicApiKey,
-    anthropicBaseUrl: config.anthropicBaseUrl,
-    runnerEnv: config.claudeMaxRetries ? { CLAUDE_CODE_MAX_RETRIES: config.claudeMaxRetries } : {},
-    store,
-    secrets,
-    clock,
-  });
 
   /** One leadership term: a fresh controller, its watches and the periodic resync. */
   async function lead(signal: AbortSignal): Promise<void> {
     logger.info({}, 'operator.started_leading');
+    // A fresh list per term: the watches below are then served from the caches.
+    await adapters.startCaches();
+    if (signal.aborted) {
+      adapters.stopCaches();
+      return;
+    }
     const controller = new Controller({
       name: 'agentic-session',
-      // Reconciles wait on the API server, not the CPU: many can be in flight (one per key).
-      workers: 16,
+      workers: options.sessionWorkers ?? SESSION_WORKERS,
       logger,
       reconcile: createSessionReconciler({
         store, runtime, events, clock, launchRunner,
@@ -140,9 +133,11 @@ export async function startOperator(config: OperatorConfig, options: OperatorOpt
       await hints.close();
       await settingsController.stop();
       await controller.stop();
+      adapters.stopCaches();
       logger.info({}, 'operator.stopped_leading');
     };
     stopLeading = stop;
+    sessionController = controller;
     signal.addEventListener('abort', () => void stop(), { once: true });
     controller.start();
     settingsController.start();
@@ -152,8 +147,10 @@ export async function startOperator(config: OperatorConfig, options: OperatorOpt
 
   let leading = false;
   let stopLeading: (() => Promise<void>) | undefined;
+  let sessionController: Controller | undefined;
   const elector = new LeaderElector({
-    kubeConfig,
+    // Not the controllers' connection pool: a renewal never queues behind a burst of reconciles.
+    kubeConfig: baseKubeConfig,
     namespace: config.leaseNamespace,
     leaseName: config.leaseName,
     identity: `${config.podName}-${randomUUID()}`,
@@ -172,19 +169,36 @@ export async function startOperator(config: OperatorConfig, options: OperatorOpt
   });
   elector.start();
 
+  // --- Workspace viewers (docs/adr/0010): an API replica asks, the leader starts one. ---
+  const workspaceViewers = startWorkspaceViewerService({
+    pool,
+    logger,
+    isLeading: () => leading,
+    launcher: new WorkspaceViewerLauncher({
+      kubeConfig,
+      store: kubeStore,
+      serverUrl: config.serverUrl,
+      tokenSecret: config.runnerTokenSecret,
+      image: config.runner.image,
+      command: config.runner.command,
+      imagePullPolicy: config.runner.imagePullPolicy,
+      runAsUser: config.runner.runAsUser,
+    }),
+  });
+  // --- end of workspace viewers ---
+
   return {
     isLeading: () => leading,
+    stats: () => ({ ...adapters.stats(), sessionReconciles: sessionController?.stats() }),
     async close() {
       await elector.stop();
       await stopLeading?.();
+      await workspaceViewers.close(); // workspace viewers (docs/adr/0010)
       await events.close();
       await pool.end();
+      adapters.close();
     },
   };
-}
-
-function definedOnly(values: { cpu?: string; memory?: string }): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 async function main(): Promise<void> {

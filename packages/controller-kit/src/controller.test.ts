@@ -88,4 +88,22 @@ describe('Controller', () => {
     await waitFor(() => calls === 2);
     await controller.stop();
   });
+
+  it('counts reconciles and failures', async () => {
+    let calls = 0;
+    const controller = new Controller({
+      name: 'test',
+      baseDelayMs: 1,
+      reconcile: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('transient');
+      },
+    });
+    controller.start();
+    controller.enqueue('k');
+    await waitFor(() => calls === 2);
+    await controller.stop();
+    expect(controller.stats()).toMatchObject({ reconciles: 2, failures: 1 });
+    expect(controller.stats().reconcileMs).toBeGreaterThanOrEqual(0);
+  });
 });

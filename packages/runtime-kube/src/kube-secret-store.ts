@@ -61,6 +61,14 @@ export function describeSecret(secret: V1Secret): SecretEntry[] {
     .map((key) => ({ key, updatedAt: times[key] ?? creationTime(secret) }));
 }
 
+function decodedValues(secret: V1Secret | undefined): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, encoded] of Object.entries(secret?.data ?? {})) {
+    values[key] = Buffer.from(encoded, 'base64').toString('utf8');
+  }
+  return values;
+}
+
 export class KubeSecretStore implements SecretStore {
   readonly #connection: KubeConnection;
   readonly #now: () => Date;
@@ -86,12 +94,20 @@ export class KubeSecretStore implements SecretStore {
   }
 
   async read(project: string, name: string): Promise<Record<string, string>> {
-    const secret = await this.#read(project, name);
-    const values: Record<string, string> = {};
-    for (const [key, encoded] of Object.entries(secret?.data ?? {})) {
-      values[key] = Buffer.from(encoded, 'base64').toString('utf8');
-    }
-    return values;
+    return decodedValues(await this.#read(project, name));
+  }
+
+  /**
+   * The values and the store's version at the time they were read (a list's resourceVersion,
+   * also when the Secret does not exist): a caller can tell that the answer already covers every
+   * write made before some other object's version (project-read-cache.ts).
+   */
+  async readVersioned(project: string, name: string): Promise<{ values: Record<string, string>; resourceVersion: string }> {
+    const api = this.#connection.api(CoreV1Api);
+    const listed = await kubeCall(`secrets "${name}"`, () =>
+      api.listNamespacedSecret({ namespace: project, fieldSelector: `metadata.name=${name}` }),
+    );
+    return { values: decodedValues(listed.items[0]), resourceVersion: listed.metadata?.resourceVersion ?? '' };
   }
 
   async deleteProject(project: string): Promise<void> {
