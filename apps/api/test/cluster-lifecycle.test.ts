@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOM_EVENT } from '@ambient/contracts';
+import { waitUntil } from '@ambient/kube-testing';
 import { kubeTestsSkipped } from '@ambient/kube-testing/shared-cluster';
 import { claimNameOf, COPIED_FROM_ANNOTATION, secretNameOf } from '@ambient/runtime-kube';
 import { PLATFORM_START_TIMEOUT_MS, startClusterPlatform } from './support/cluster-platform.ts';
@@ -70,10 +71,14 @@ describe.skipIf(kubeTestsSkipped)('cluster mode: the session lifecycle', () => {
       // The desired-phase annotation is consumed, so it cannot stop a later run.
       expect(stopped.metadata.annotations?.['ambient-code.io/desired-phase']).toBeUndefined();
 
-      expect(await runnerJobNames(platform, PROJECT, name)).toEqual([]);
+      // Stopped is written when the Job's verdict is final; its foreground deletion (and the Secret's)
+      // may take a moment longer.
       const core = platform.cluster.kubeConfig.makeApiClient(CoreV1Api);
-      const secrets = await core.listNamespacedSecret({ namespace: PROJECT });
-      expect(secrets.items.map((secret) => secret.metadata?.name)).not.toContain(secretNameOf(`${name}-run-1`));
+      await waitUntil("the run's Job and Secret are gone", async () => {
+        const secrets = await core.listNamespacedSecret({ namespace: PROJECT });
+        return (await runnerJobNames(platform, PROJECT, name)).length === 0
+          && !secrets.items.some((secret) => secret.metadata?.name === secretNameOf(`${name}-run-1`));
+      }, { timeoutMs: 30_000, intervalMs: 200 });
       const claim = await core.readNamespacedPersistentVolumeClaim({ namespace: PROJECT, name: claimNameOf(name) });
       expect(claim.metadata?.deletionTimestamp).toBeUndefined();
 
@@ -176,6 +181,6 @@ describe.skipIf(kubeTestsSkipped)('cluster mode: the session lifecycle', () => {
     const stopped = await waitForSession(platform, alice, PROJECT, name, 'Stopped', inPhase('Stopped', 'Failed', 'Completed'));
     expect(stopped.status).toMatchObject({ phase: 'Stopped', stoppedReason: 'inactivity' });
     expect(readyCondition(stopped)).toMatchObject({ status: 'False', reason: 'Inactive', message: 'no activity for 5s' });
-    expect(await runnerJobNames(platform, PROJECT, name)).toEqual([]);
+    await waitUntil("the run's Job is gone", async () => (await runnerJobNames(platform, PROJECT, name)).length === 0, { timeoutMs: 30_000, intervalMs: 200 });
   }, 120_000);
 });
