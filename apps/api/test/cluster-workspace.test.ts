@@ -8,48 +8,17 @@
  * replica 2 while the on-demand workspace viewer (started by the operator, connected to replica 1,
  * where the operator's AMBIENT_SERVER_URL points) serves it: the requests cross replicas through the
  * PostgreSQL relay. Writes, deletes and confinement work the same; a new run evicts the viewer.
- *
- * The setup is a copy of cluster-e2e.test.ts's (to be merged into the shared fixture).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { BatchV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeModel } from '@ambient/fake-model';
-import type { FakeModel } from '@ambient/fake-model';
-import { startProcessKubelet, startTestCluster, waitUntil } from '@ambient/kube-testing';
-import type { ProcessKubelet, TestCluster } from '@ambient/kube-testing';
+import { waitUntil } from '@ambient/kube-testing';
 import { kubeTestsSkipped } from '@ambient/kube-testing/shared-cluster';
 import { claimNameOf, WORKSPACE_VIEWER_APP_LABEL, workspaceViewerNameOf } from '@ambient/runtime-kube';
-import { installCrds, installRbac } from '@ambient/runtime-kube/test-support/cluster-fixtures';
-import { startTestPostgres } from '@ambient/runtime-postgres/test-postgres';
-import type { TestPostgres } from '@ambient/runtime-postgres/test-postgres';
-import { loadOperatorConfig } from '../src/cluster-config.ts';
-import { startClusterApiServer } from '../src/main-cluster.ts';
 import type { RunningClusterApi } from '../src/main-cluster.ts';
-import { startOperator } from '../src/main-operator.ts';
-import type { RunningOperator } from '../src/main-operator.ts';
-import { REPO_ROOT, runnerCommand } from '../src/runner-command.ts';
-
-/** Where the repository is "in the runner image"; the process kubelet maps it to the checkout. */
-const IMAGE_APP_DIRECTORY = '/app';
-const PLATFORM_NAMESPACE = 'ambient-code';
-const RUNNER_TOKEN_KEY = 'cluster-workspace-runner-token-key-0123456789';
-
-async function serviceAccountToken(cluster: TestCluster, name: string): Promise<string> {
-  const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
-  let token = '';
-  await waitUntil(`token of ServiceAccount ${name}`, async () => {
-    const account = await core.readNamespacedServiceAccount({ name, namespace: PLATFORM_NAMESPACE });
-    const secretName = account.secrets?.[0]?.name;
-    if (!secretName) return false;
-    const secret = await core.readNamespacedSecret({ name: secretName, namespace: PLATFORM_NAMESPACE });
-    token = Buffer.from(secret.data?.['token'] ?? '', 'base64').toString('utf8');
-    return token !== '';
-  }, { timeoutMs: 30_000, intervalMs: 200 });
-  return token;
-}
+import { PLATFORM_START_TIMEOUT_MS, startClusterPlatform } from './support/cluster-platform.ts';
+import type { ClusterPlatform } from './support/cluster-platform.ts';
 
 interface Listing {
   path: string;
@@ -57,91 +26,27 @@ interface Listing {
 }
 
 describe.skipIf(kubeTestsSkipped)('cluster mode: workspace files through the runner channel', () => {
-  let cluster: TestCluster;
-  let postgres: TestPostgres;
-  let model: FakeModel;
-  let kubelet: ProcessKubelet;
+  let platform: ClusterPlatform;
   let api: RunningClusterApi;
   let secondApi: RunningClusterApi;
-  let operator: RunningOperator;
-  let workDirectory: string;
 
   const call = (server: RunningClusterApi, token: string, path: string, init: RequestInit = {}): Promise<Response> =>
-    fetch(`${server.url}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
-    });
+    platform.call(token, path, init, server);
 
   beforeAll(async () => {
-    workDirectory = mkdtempSync(join(tmpdir(), 'cluster-workspace-'));
-    [cluster, postgres, model] = await Promise.all([
-      startTestCluster({ users: [{ name: 'alice' }, { name: 'bob' }] }),
-      startTestPostgres(),
-      startFakeModel(),
-    ]);
-    const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: PLATFORM_NAMESPACE } } });
-    await core.createNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, body: { metadata: { name: 'ambient-api' } } });
-    await Promise.all([installCrds(cluster.kubeConfig), installRbac(cluster.kubeConfig)]);
-    const [apiToken, operatorToken] = await Promise.all([
-      serviceAccountToken(cluster, 'ambient-api'),
-      serviceAccountToken(cluster, 'ambient-operator'),
-    ]);
-
-    const localCommand = await runnerCommand();
-    const imageCommand = localCommand.map((part) =>
-      part.startsWith(REPO_ROOT) ? `${IMAGE_APP_DIRECTORY}/${part.slice(REPO_ROOT.length)}` : part,
-    );
-    kubelet = await startProcessKubelet({
-      kubeConfig: cluster.kubeConfig,
-      nodeName: 'cluster-workspace-node',
-      workDir: join(workDirectory, 'kubelet'),
-      pathMappings: { [IMAGE_APP_DIRECTORY]: REPO_ROOT.replace(/\/$/, '') },
-      onError: () => undefined,
-    });
-
-    const apiConfig = { port: 0, host: '127.0.0.1', logLevel: 'warn', runnerTokenSecret: RUNNER_TOKEN_KEY, databaseUrl: postgres.connectionString, anyoneCreatesProjects: true };
-    [api, secondApi] = await Promise.all([
-      startClusterApiServer(apiConfig, { kubeConfig: cluster.kubeConfigFor(apiToken) }),
-      startClusterApiServer(apiConfig, { kubeConfig: cluster.kubeConfigFor(apiToken) }),
-    ]);
-    const operatorConfig = loadOperatorConfig({
-      LOG_LEVEL: 'warn',
-      AMBIENT_RUNNER_TOKEN_KEY: RUNNER_TOKEN_KEY,
-      DATABASE_URL: postgres.connectionString,
-      // Runners and viewers connect to replica 1 only; requests made on replica 2 must cross over.
-      AMBIENT_SERVER_URL: api.url,
-      ANTHROPIC_API_KEY: 'test-key-not-real',
-      ANTHROPIC_BASE_URL: model.url,
-      AMBIENT_RUNNER_IMAGE: 'ambient-runner:e2e',
-      AMBIENT_RUNNER_COMMAND: JSON.stringify(imageCommand),
-      AMBIENT_WORKSPACE_SIZE: '1Gi',
-      POD_NAMESPACE: PLATFORM_NAMESPACE,
-      POD_NAME: 'operator-workspace',
-    });
-    operator = await startOperator(operatorConfig, {
-      kubeConfig: cluster.kubeConfigFor(operatorToken),
-      leaseDurationMs: 4_000,
-      renewDeadlineMs: 3_000,
-      retryPeriodMs: 500,
-    });
-    await waitUntil('operator leading', async () => operator.isLeading(), { timeoutMs: 15_000, intervalMs: 100 });
-  }, 30 * 60_000);
+    platform = await startClusterPlatform({ name: 'cluster-workspace' });
+    api = platform.api;
+    // Runners and viewers connect to replica 1 only; requests made on replica 2 must cross over.
+    secondApi = await platform.startApiReplica();
+  }, PLATFORM_START_TIMEOUT_MS);
 
   afterAll(async () => {
-    await operator?.close();
-    await secondApi?.close();
-    await api?.close();
-    await kubelet?.stop();
-    await cluster?.stop();
-    await postgres?.stop();
-    await model?.close();
-    if (workDirectory) rmSync(workDirectory, { recursive: true, force: true });
+    await platform?.stop();
   });
 
   it('lists, reads, writes and deletes a completed session\'s files through an on-demand viewer, across replicas', async () => {
-    const alice = cluster.userToken('alice');
-    const bob = cluster.userToken('bob');
+    const alice = platform.cluster.userToken('alice');
+    const bob = platform.cluster.userToken('bob');
     const project = 'workspace-team';
     const created = await call(api, alice, '/api/projects', { method: 'POST', body: JSON.stringify({ name: project }) });
     expect(created.status, await created.clone().text()).toBe(201);
@@ -156,13 +61,13 @@ describe.skipIf(kubeTestsSkipped)('cluster mode: workspace files through the run
       const session = (await (await call(api, alice, base)).json()) as { status?: { phase?: string } };
       return session.status?.phase === 'Completed';
     }, { timeoutMs: 120_000, intervalMs: 250 });
-    const claimDirectory = kubelet.claimDirectory(project, claimNameOf(name));
+    const claimDirectory = platform.kubelet.claimDirectory(project, claimNameOf(name));
 
     // No runner is left: the first request starts the workspace viewer and waits for it (< 20 s).
     const root = await call(secondApi, alice, `${base}/workspace`);
     expect(root.status, await root.clone().text()).toBe(200);
     expect(((await root.json()) as Listing).items).toContainEqual(expect.objectContaining({ name: 'artifacts', type: 'directory' }));
-    const batch = cluster.kubeConfig.makeApiClient(BatchV1Api);
+    const batch = platform.cluster.kubeConfig.makeApiClient(BatchV1Api);
     const viewerJob = await batch.readNamespacedJob({ namespace: project, name: workspaceViewerNameOf(name) });
     expect(viewerJob.metadata?.labels?.['app']).toBe(WORKSPACE_VIEWER_APP_LABEL);
     expect(viewerJob.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'AgenticSession', name });

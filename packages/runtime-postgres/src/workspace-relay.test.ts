@@ -7,28 +7,13 @@ import type { WorkspaceRequest, WorkspaceResult } from '@ambient/contracts';
 import { PlatformError } from '@ambient/core';
 import type { WorkspaceRelayOptions } from '@ambient/core';
 import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases } from './test-databases.ts';
-import type { TestDatabases } from './test-databases.ts';
-import { startTestPostgres } from './test-postgres.ts';
-import type { TestPostgres } from './test-postgres.ts';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '@ambient/testing/cleanups';
+import { useTestDatabases } from './test-databases.ts';
 import { PostgresWorkspaceRelay } from './workspace-relay.ts';
 
-let server: TestPostgres | undefined;
-let databases: TestDatabases | undefined;
-beforeAll(async () => {
-  server = await startTestPostgres();
-  databases = testDatabases(server);
-});
-afterAll(async () => {
-  await databases?.close();
-  await server?.stop();
-});
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const databases = useTestDatabases();
+const addCleanup = useCleanups();
 
 const FAST = { pollIntervalMs: 50, reannounceIntervalMs: 100 };
 
@@ -47,14 +32,13 @@ function replica(pool: pg.Pool, name: string, held: Set<string>, handled: string
       return { kind: 'directory', path: request.path, items: [] };
     },
   });
-  cleanups.push(() => relay.close());
+  addCleanup(() => relay.close());
   return { relay, errors };
 }
 
 async function twoReplicas() {
-  if (!databases) throw new Error('the test server did not start');
   const database = await databases.create();
-  cleanups.push(() => database.drop());
+  addCleanup(() => database.drop());
   const handled: string[] = [];
   const heldByA = new Set<string>();
   const heldByB = new Set<string>();

@@ -63,8 +63,13 @@ export interface ClusterPlatform {
   stopOperator(): Promise<void>;
   /** The operator in a child process (kill it with SIGKILL); resolves once it leads. */
   startOperatorProcess(): Promise<OperatorProcess>;
-  /** An HTTP call to the API server as `token`. */
-  call(token: string, path: string, init?: RequestInit): Promise<Response>;
+  /**
+   * Another API server replica with the same configuration and database (runners and viewers still
+   * connect to `api`, where the operator's AMBIENT_SERVER_URL points); closed by `stop`.
+   */
+  startApiReplica(): Promise<RunningClusterApi>;
+  /** An HTTP call to the API server (or `server`, another replica) as `token`. */
+  call(token: string, path: string, init?: RequestInit, server?: RunningClusterApi): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -109,10 +114,10 @@ export async function startClusterPlatform(options: ClusterPlatformOptions = {})
     pathMappings: { [IMAGE_APP_DIRECTORY]: REPO_ROOT.replace(/\/$/, '') },
     onError: () => undefined,
   });
-  const api = await startClusterApiServer(
-    { port: 0, host: '127.0.0.1', logLevel: 'warn', runnerTokenSecret: RUNNER_TOKEN_KEY, databaseUrl: postgres.connectionString, anyoneCreatesProjects: true },
-    { kubeConfig: cluster.kubeConfigFor(apiToken) },
-  );
+  const apiConfig = { port: 0, host: '127.0.0.1', logLevel: 'warn', runnerTokenSecret: RUNNER_TOKEN_KEY, databaseUrl: postgres.connectionString, anyoneCreatesProjects: true };
+  const startApi = () => startClusterApiServer(apiConfig, { kubeConfig: cluster.kubeConfigFor(apiToken) });
+  const api = await startApi();
+  const replicas: RunningClusterApi[] = [];
   const operatorEnvironment: Record<string, string> = {
     LOG_LEVEL: 'warn',
     AMBIENT_RUNNER_TOKEN_KEY: RUNNER_TOKEN_KEY,
@@ -165,14 +170,20 @@ export async function startClusterPlatform(options: ClusterPlatformOptions = {})
       childOperators.add(child);
       return child;
     },
-    call: (token, path, init = {}) =>
-      fetch(`${api.url}${path}`, {
+    async startApiReplica() {
+      const replica = await startApi();
+      replicas.push(replica);
+      return replica;
+    },
+    call: (token, path, init = {}, server = api) =>
+      fetch(`${server.url}${path}`, {
         ...init,
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
       }),
     async stop() {
       await Promise.all([...childOperators].map((child) => child.kill()));
       await platform.stopOperator();
+      await Promise.all(replicas.map((replica) => replica.close()));
       await api.close();
       await kubelet.stop();
       await cluster.stop();
